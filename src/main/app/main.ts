@@ -1,0 +1,69 @@
+/**
+ * Electron main process: lifecycle, the one window, security and IPC registration.
+ * This folder is the only place that imports electron (lint rule `layering`).
+ */
+import { app, BrowserWindow, Menu, session, shell } from 'electron';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createDispatcher } from '../services/dispatch';
+import { createHandlers } from '../services/handlers';
+import { appVersion } from '../version';
+import { registerApiChannels } from './ipc';
+import { buildApplicationMenu } from './menu';
+import { contentSecurityPolicy, hardenWebContents, secureWebPreferences } from './security';
+import { loadWindowState, saveWindowState } from './window-state';
+
+const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
+const appUrl = pathToFileURL(rendererIndex).toString();
+let mainWindow: BrowserWindow | undefined;
+
+function createMainWindow(): BrowserWindow {
+  const state = loadWindowState(app.getPath('userData'));
+  const window = new BrowserWindow({
+    title: 'NedraDesk',
+    width: state.width,
+    height: state.height,
+    ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
+    minWidth: 800,
+    minHeight: 600,
+    show: false,
+    backgroundColor: '#f5f7fa',
+    webPreferences: secureWebPreferences(path.join(__dirname, '..', 'preload', 'preload.cjs')),
+  });
+  if (state.maximized) window.maximize();
+  hardenWebContents(window.webContents, appUrl, (url) => void shell.openExternal(url));
+  window.once('ready-to-show', () => window.show());
+  window.on('close', () => {
+    const bounds = window.getNormalBounds();
+    saveWindowState(app.getPath('userData'), { ...bounds, maximized: window.isMaximized() });
+  });
+  void window.loadURL(appUrl);
+  return window;
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow === undefined) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  app.on('web-contents-created', (_event, contents) => {
+    // Deny by default for any contents, including ones created later.
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+
+  void app.whenReady().then(() => {
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } });
+    });
+    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+    Menu.setApplicationMenu(buildApplicationMenu());
+    registerApiChannels(createDispatcher(createHandlers({ mode: 'electron', version: appVersion })), appUrl);
+    mainWindow = createMainWindow();
+  });
+
+  app.on('window-all-closed', () => app.quit());
+}

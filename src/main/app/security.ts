@@ -1,0 +1,79 @@
+/**
+ * Electron security settings, kept in one place so that a unit test can pin them
+ * (Electron security checklist: sandbox, context isolation, no node integration, CSP,
+ * navigation and new windows denied, IPC senders checked).
+ */
+import type { BrowserWindowConstructorOptions, HandlerDetails, WebContents } from 'electron';
+
+/** Addresses that may open in the system browser; everything else is denied. */
+export const externalLinkAllowList: readonly string[] = ['https://www.gosuslugi.ru/', 'https://esia.gosuslugi.ru/', 'https://rosnedra.gov.ru/'];
+
+export const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The webPreferences of every NedraDesk window. */
+export function secureWebPreferences(preloadPath: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
+  return {
+    preload: preloadPath,
+    sandbox: true,
+    contextIsolation: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+  };
+}
+
+/** Whether `url` may be handed to the system browser. */
+export function isAllowedExternalLink(url: string): boolean {
+  return externalLinkAllowList.some((prefix) => url.startsWith(prefix));
+}
+
+/** Decision for `setWindowOpenHandler`: never a new window; allowed links go to the system browser. */
+export function decideWindowOpen(details: Pick<HandlerDetails, 'url'>, openExternal: (url: string) => void): { action: 'deny' } {
+  if (isAllowedExternalLink(details.url)) openExternal(details.url);
+  return { action: 'deny' };
+}
+
+/** Whether a navigation of the app window to `url` may proceed: only within the app's own page. */
+export function isAllowedNavigation(url: string, appUrl: string): boolean {
+  try {
+    const target = new URL(url);
+    const own = new URL(appUrl);
+    return target.protocol === own.protocol && target.host === own.host && target.pathname === own.pathname;
+  } catch {
+    return false;
+  }
+}
+
+/** Applies the navigation and new-window rules to a window's contents. */
+export function hardenWebContents(contents: WebContents, appUrl: string, openExternal: (url: string) => void): void {
+  contents.setWindowOpenHandler((details) => decideWindowOpen(details, openExternal));
+  contents.on('will-navigate', (event, url) => {
+    if (!isAllowedNavigation(url, appUrl)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAllowedNavigation(url, appUrl)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+/** Whether an IPC message comes from the app's own top frame. */
+export function isTrustedSender(frameUrl: string | undefined, appUrl: string): boolean {
+  return frameUrl !== undefined && isAllowedNavigation(frameUrl, appUrl);
+}

@@ -1,0 +1,38 @@
+/**
+ * Entry point of browser mode (`npm run web`): the same app and API, served on 127.0.0.1.
+ * Used where the Electron runtime is absent, by end-to-end tests and in development.
+ */
+import path from 'node:path';
+import { createDispatcher } from '../services/dispatch';
+import { createHandlers } from '../services/handlers';
+import { appVersion } from '../version';
+import { startWebHost } from './web-host';
+
+function portFromArguments(argv: readonly string[]): number {
+  const index = argv.indexOf('--port');
+  const raw = index >= 0 ? argv[index + 1] : process.env.NEDRADESK_WEB_PORT;
+  const port = raw === undefined ? 5780 : Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Неверный номер порта: ${raw}`);
+  return port;
+}
+
+async function main(): Promise<void> {
+  const rendererDir = path.join(__dirname, '..', 'renderer');
+  const dispatch = createDispatcher(createHandlers({ mode: 'browser', version: appVersion }));
+  const requested = portFromArguments(process.argv.slice(2));
+  const host = await startWebHost({ rendererDir, dispatch, port: requested }).catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE' || requested === 0) throw error;
+    return startWebHost({ rendererDir, dispatch, port: 0 });
+  });
+  process.stdout.write(`NedraDesk в режиме браузера: ${host.url}\n`);
+  const stop = (): void => {
+    void host.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Не удалось запустить NedraDesk в режиме браузера: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

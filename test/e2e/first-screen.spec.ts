@@ -1,0 +1,33 @@
+import { expect, test } from '@playwright/test';
+import { startBuiltWebHost, type RunningWebHost } from '../support/web-host-process';
+
+let host: RunningWebHost;
+
+test.beforeAll(async () => {
+  host = await startBuiltWebHost();
+});
+
+test.afterAll(async () => {
+  await host.stop();
+});
+
+test('browser mode shows the Russian first screen with the window title and the live API status', async ({ page }) => {
+  await page.goto(host.url);
+  await expect(page).toHaveTitle('NedraDesk — личный кабинет недропользователя');
+  await expect(page.getByRole('heading', { name: 'Добро пожаловать в NedraDesk' })).toBeVisible();
+  // The status line is filled from the `app:info` call, so it proves the API channel works end to end.
+  await expect(page.getByTestId('app-status')).toContainText('Режим браузера · Версия');
+  await page.screenshot({ path: 'docs/screenshots/first-screen.png' });
+
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { name: 'Welcome to NedraDesk' })).toBeVisible();
+});
+
+test('the host refuses API calls without the per-launch secret and from a foreign Host', async ({ request }) => {
+  const withoutSecret = await request.post(`${host.url}api/call/app:info`, { data: {} });
+  expect(withoutSecret.status()).toBe(401);
+  const foreignHost = await request.get(host.url, { headers: { host: 'attacker.example:80' } });
+  expect(foreignHost.status()).toBe(421);
+  const foreignOrigin = await request.post(`${host.url}api/call/app:info`, { data: {}, headers: { origin: 'http://127.0.0.1:1' } });
+  expect(foreignOrigin.status()).toBe(403);
+});

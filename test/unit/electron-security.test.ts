@@ -1,0 +1,53 @@
+import { describe, expect, it, vi } from 'vitest';
+import {
+  decideWindowOpen,
+  isAllowedExternalLink,
+  isAllowedNavigation,
+  isTrustedSender,
+  secureWebPreferences,
+} from '../../src/main/app/security';
+
+const appUrl = 'file:///opt/NedraDesk/resources/app.asar/dist/renderer/index.html';
+
+describe('Electron window security', () => {
+  it('pins the webPreferences of every window', () => {
+    expect(secureWebPreferences('/app/preload.cjs')).toEqual({
+      preload: '/app/preload.cjs',
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+    });
+  });
+
+  it('denies every new window and sends only allow-listed links to the system browser', () => {
+    const openExternal = vi.fn();
+    expect(decideWindowOpen({ url: 'https://www.gosuslugi.ru/help' }, openExternal)).toEqual({ action: 'deny' });
+    expect(openExternal).toHaveBeenCalledWith('https://www.gosuslugi.ru/help');
+    openExternal.mockClear();
+    expect(decideWindowOpen({ url: 'https://evil.example/phish' }, openExternal)).toEqual({ action: 'deny' });
+    expect(decideWindowOpen({ url: 'file:///etc/passwd' }, openExternal)).toEqual({ action: 'deny' });
+    expect(openExternal).not.toHaveBeenCalled();
+    expect(isAllowedExternalLink('https://www.gosuslugi.ru.evil.example/')).toBe(false);
+  });
+
+  it('allows navigation only within the app page', () => {
+    expect(isAllowedNavigation(`${appUrl}#/packages`, appUrl)).toBe(true);
+    expect(isAllowedNavigation('https://example.org/', appUrl)).toBe(false);
+    expect(isAllowedNavigation('file:///home/user/evil.html', appUrl)).toBe(false);
+    expect(isAllowedNavigation('not a url', appUrl)).toBe(false);
+  });
+
+  it('trusts IPC only from the app top frame', () => {
+    expect(isTrustedSender(appUrl, appUrl)).toBe(true);
+    expect(isTrustedSender(undefined, appUrl)).toBe(false);
+    expect(isTrustedSender('https://example.org/', appUrl)).toBe(false);
+  });
+});
