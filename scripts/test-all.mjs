@@ -69,6 +69,17 @@ try {
   passed += report.stats?.expected ?? 0;
   failed += (report.stats?.unexpected ?? 0) + (report.stats?.flaky ?? 0);
   skipped += report.stats?.skipped ?? 0;
+  // Say clearly which end-to-end tests were skipped and why (e.g. no Electron runtime here).
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const entry of spec.tests ?? []) {
+        const reason = (entry.annotations ?? []).find((annotation) => annotation.type === 'skip')?.description;
+        if (entry.status === 'skipped') process.stdout.write(`skipped: ${spec.title}${reason ? ` — ${reason}` : ''}\n`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report.suites ?? []) walk(suite);
 } catch {
   failed += 1;
 }

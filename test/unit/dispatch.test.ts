@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setLogSink } from '../../src/main/log/logger';
 import { AppError } from '../../src/shared/errors';
 import { createDispatcher } from '../../src/main/services/dispatch';
 import { createHandlers } from '../../src/main/services/handlers';
 
 describe('API dispatcher', () => {
+  afterEach(() => setLogSink((line) => process.stderr.write(`${line}\n`)));
   const handlers = createHandlers({ mode: 'browser', version: '1.2.3' });
 
   it('answers a valid call with its value', async () => {
@@ -29,6 +31,8 @@ describe('API dispatcher', () => {
     const expected = await failing('app:info', {});
     expect(expected).toEqual({ ok: false, error: { code: 'TOKEN_NOT_PRESENT', message: expect.stringContaining('Токен не подключён'), retryable: true, details: { slot: 3 } } });
 
+    const logged: string[] = [];
+    setLogSink((line) => logged.push(line));
     const buggy = createDispatcher({
       'app:info': async () => {
         throw new Error('secret internal detail');
@@ -38,5 +42,7 @@ describe('API dispatcher', () => {
     expect(bug.ok).toBe(false);
     expect(JSON.stringify(bug)).not.toContain('secret internal detail');
     expect(bug.ok ? undefined : bug.error.code).toBe('INTERNAL_ERROR');
+    // The bug is logged for support, the caller only gets the code.
+    expect(logged.join('\n')).toContain('handler failed');
   });
 });
