@@ -1,0 +1,339 @@
+/**
+ * One PKCS#11 library driven through pkcs11js, as the design asks: loaded once, initialised with
+ * CKF_OS_LOCKING_OK (the library may be called from libuv's worker threads by the Async calls),
+ * CKR_CRYPTOKI_ALREADY_INITIALIZED tolerated, finalised on close; signing through C_SignAsync so
+ * a slow token never blocks the event loop; one operation per session at a time (a queue per
+ * key session); no C_WaitForSlotEvent (callers poll the slot list).
+ */
+import pkcs11js from 'pkcs11js';
+import { AppError } from '../../shared/errors';
+import type { TokenCertificate, TokenDescription } from '../../shared/tokens';
+import { pkcs11Mechanisms, pssParameters, signatureAlgorithms, type SignatureAlgorithm, type SignatureAlgorithmId } from '../core/crypto/algorithms';
+import { digestInfo, digestOf, encodeSignatureValue } from '../core/crypto/signature-value';
+import { certificateStatus, summarizeCertificate } from '../core/crypto/x509';
+import { ckr, ckrOf, toTokenError } from './pkcs11-errors';
+
+type Handle = Buffer;
+
+/** Largest signature any supported key produces (RSA-4096 = 512 bytes), with room to spare. */
+const signatureBufferSize = 1024;
+
+/** What a key session is asked to produce. */
+export interface KeySessionRequest {
+  slotId: string;
+  idHex: string;
+  pin: Uint8Array;
+  /** For RSA keys: PKCS#1 v1.5 (default) or PSS. EC keys always use ECDSA. */
+  rsaPadding?: 'pkcs1' | 'pss';
+}
+
+/** Whether the token's output needs a local digest first, and which mechanism to call. */
+interface MechanismPlan {
+  algorithm: SignatureAlgorithm;
+  mechanism: pkcs11js.Mechanism;
+  /** What the token is given: the data itself, its digest, or a DigestInfo over it. */
+  input: 'data' | 'digest' | 'digest-info';
+}
+
+/** A logged-in session bound to one private key. */
+export class KeySession {
+  readonly certificate: Uint8Array;
+  readonly algorithm: SignatureAlgorithm;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly library: Pkcs11Library,
+    private readonly session: Handle,
+    private readonly key: Handle,
+    private readonly plan: MechanismPlan,
+    certificate: Uint8Array,
+  ) {
+    this.certificate = certificate;
+    this.algorithm = plan.algorithm;
+  }
+
+  /** Signs `data`; concurrent calls are serialised on this session. */
+  sign(data: Uint8Array): Promise<Uint8Array> {
+    const run = async (): Promise<Uint8Array> => {
+      if (this.closed) throw new AppError('SESSION_CLOSED');
+      const input =
+        this.plan.input === 'data'
+          ? data
+          : this.plan.input === 'digest'
+            ? digestOf(this.algorithm.digest, data)
+            : digestInfo(this.algorithm.digest, digestOf(this.algorithm.digest, data));
+      try {
+        this.library.api.C_SignInit(this.session, this.plan.mechanism, this.key);
+        const raw = await this.library.api.C_SignAsync(this.session, Buffer.from(input), Buffer.alloc(signatureBufferSize));
+        return encodeSignatureValue(this.algorithm, new Uint8Array(raw));
+      } catch (error) {
+        throw toTokenError(error, 'C_Sign');
+      }
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Closes the session; the token logs out when its last session closes (PKCS#11 §5.6). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.queue;
+    this.closed = true;
+    this.library.forget(this);
+    try {
+      this.library.api.C_CloseSession(this.session);
+    } catch {
+      // The token may be gone already; the session is dead either way.
+    }
+  }
+}
+
+/** A loaded and initialised PKCS#11 library. */
+export class Pkcs11Library {
+  readonly path: string;
+  readonly api: pkcs11js.PKCS11;
+  private readonly sessions = new Set<KeySession>();
+  private finalized = false;
+
+  private constructor(path: string, api: pkcs11js.PKCS11) {
+    this.path = path;
+    this.api = api;
+  }
+
+  /** Loads and initialises a library; a file that is not one gives MODULE_LOAD_FAILED with the system's reason. */
+  static load(path: string): Pkcs11Library {
+    const api = new pkcs11js.PKCS11();
+    try {
+      api.load(path);
+    } catch (error) {
+      throw new AppError('MODULE_LOAD_FAILED', { path, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
+    }
+    try {
+      api.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
+    } catch (error) {
+      if (ckrOf(error) !== ckr.CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+        const mapped = toTokenError(error, 'C_Initialize');
+        throw new AppError('MODULE_LOAD_FAILED', { path, reason: mapped.details?.ckr ?? mapped.message }, { cause: error });
+      }
+    }
+    return new Pkcs11Library(path, api);
+  }
+
+  /** Tokens present now. */
+  tokens(): TokenDescription[] {
+    const slots = this.call('C_GetSlotList', () => this.api.C_GetSlotList(true));
+    const tokens: TokenDescription[] = [];
+    for (const slot of slots) {
+      let info: pkcs11js.TokenInfo;
+      try {
+        info = this.api.C_GetTokenInfo(slot);
+      } catch {
+        continue; // removed between the two calls
+      }
+      const flags = info.flags;
+      if (!(flags & pkcs11js.CKF_TOKEN_INITIALIZED)) continue;
+      tokens.push({
+        slotId: slot.toString('hex'),
+        label: info.label.trim(),
+        serial: info.serialNumber.trim(),
+        manufacturer: info.manufacturerID.trim(),
+        model: info.model.trim(),
+        module: this.path,
+        loginRequired: (flags & pkcs11js.CKF_LOGIN_REQUIRED) !== 0,
+        pinPad: (flags & pkcs11js.CKF_PROTECTED_AUTHENTICATION_PATH) !== 0,
+        pinCountLow: (flags & pkcs11js.CKF_USER_PIN_COUNT_LOW) !== 0,
+        pinFinalTry: (flags & pkcs11js.CKF_USER_PIN_FINAL_TRY) !== 0,
+        pinLocked: (flags & pkcs11js.CKF_USER_PIN_LOCKED) !== 0,
+        pinToBeChanged: (flags & pkcs11js.CKF_USER_PIN_TO_BE_CHANGED) !== 0,
+        initialized: true,
+      });
+    }
+    return tokens;
+  }
+
+  /** Every X.509 certificate on the token in `slotId`, paired with its key by CKA_ID. */
+  certificates(token: TokenDescription, now: Date = new Date()): TokenCertificate[] {
+    const slot = Buffer.from(token.slotId, 'hex');
+    const session = this.call('C_OpenSession', () => this.api.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION));
+    try {
+      const certificates = this.findObjects(session, [
+        { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE },
+        { type: pkcs11js.CKA_CERTIFICATE_TYPE, value: pkcs11js.CKC_X_509 },
+      ]);
+      // Private keys are usually private objects, invisible before login; vendors create a public
+      // key object with the same CKA_ID, so either one marks the pair. Signing confirms it.
+      const keyIds = new Set<string>();
+      for (const keyClass of [pkcs11js.CKO_PRIVATE_KEY, pkcs11js.CKO_PUBLIC_KEY]) {
+        for (const handle of this.findObjects(session, [{ type: pkcs11js.CKA_CLASS, value: keyClass }])) {
+          keyIds.add(this.attribute(session, handle, pkcs11js.CKA_ID).toString('hex'));
+        }
+      }
+      const found: TokenCertificate[] = [];
+      for (const handle of certificates) {
+        const der = this.attribute(session, handle, pkcs11js.CKA_VALUE);
+        const idHex = this.attribute(session, handle, pkcs11js.CKA_ID).toString('hex');
+        const label = this.attribute(session, handle, pkcs11js.CKA_LABEL).toString('utf8');
+        let summary;
+        try {
+          summary = summarizeCertificate(der, now);
+        } catch {
+          continue; // not a parseable X.509 certificate: nothing a person could use
+        }
+        const hasPrivateKey = keyIds.has(idHex);
+        found.push({
+          tokenSerial: token.serial,
+          tokenLabel: token.label,
+          idHex,
+          label,
+          hasPrivateKey,
+          status: certificateStatus(summary, hasPrivateKey, now),
+          summary,
+          derBase64: der.toString('base64'),
+        });
+      }
+      return found;
+    } finally {
+      this.closeQuietly(session);
+    }
+  }
+
+  /** Logs in with the PIN and binds a session to the private key with `idHex`. */
+  openKeySession(request: KeySessionRequest, certificate: Uint8Array): KeySession {
+    const slot = Buffer.from(request.slotId, 'hex');
+    const session = this.call('C_OpenSession', () => this.api.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION));
+    try {
+      this.login(slot, session, request.pin);
+      const keys = this.findObjects(session, [
+        { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY },
+        { type: pkcs11js.CKA_ID, value: Buffer.from(request.idHex, 'hex') },
+      ]);
+      const key = keys[0];
+      if (key === undefined) throw new AppError('CERT_NO_PRIVATE_KEY', { idHex: request.idHex });
+      // CK_ULONG in host byte order; key types are small numbers, so the low 32 bits suffice.
+      const keyTypeBytes = this.attribute(session, key, pkcs11js.CKA_KEY_TYPE);
+      const keyType = keyTypeBytes.length >= 4 ? keyTypeBytes.readUInt32LE(0) : -1;
+      const mechanisms = new Set(this.call('C_GetMechanismList', () => this.api.C_GetMechanismList(slot)));
+      const plan = planMechanism(keyType, request.rsaPadding ?? 'pkcs1', mechanisms);
+      const keySession = new KeySession(this, session, key, plan, certificate);
+      this.sessions.add(keySession);
+      return keySession;
+    } catch (error) {
+      this.closeQuietly(session);
+      throw toTokenError(error, 'open key session');
+    }
+  }
+
+  /** Called by a key session when it closes. */
+  forget(session: KeySession): void {
+    this.sessions.delete(session);
+  }
+
+  /** Closes every session and finalises the library. */
+  async close(): Promise<void> {
+    if (this.finalized) return;
+    for (const session of [...this.sessions]) await session.close();
+    this.finalized = true;
+    try {
+      this.api.C_Finalize();
+    } catch {
+      // Finalising a library whose token vanished may fail; the process is leaving anyway.
+    }
+  }
+
+  private login(slot: Handle, session: Handle, pin: Uint8Array): void {
+    // pkcs11js takes the PIN as a string; it lives only for this call. The caller's bytes are wiped.
+    const text = Buffer.from(pin).toString('utf8');
+    pin.fill(0);
+    try {
+      this.api.C_Login(session, pkcs11js.CKU_USER, text);
+    } catch (error) {
+      const code = ckrOf(error);
+      if (code === ckr.CKR_USER_ALREADY_LOGGED_IN) return;
+      const mapped = toTokenError(error, 'C_Login');
+      if (mapped.code !== 'PIN_INCORRECT') throw mapped;
+      let flags = 0;
+      try {
+        flags = this.api.C_GetTokenInfo(slot).flags;
+      } catch {
+        // token gone right after a wrong PIN: report the wrong PIN anyway
+      }
+      if (flags & pkcs11js.CKF_USER_PIN_LOCKED) throw new AppError('PIN_LOCKED', { operation: 'C_Login' }, { cause: error });
+      const finalTry = (flags & pkcs11js.CKF_USER_PIN_FINAL_TRY) !== 0;
+      throw new AppError(
+        'PIN_INCORRECT',
+        { operation: 'C_Login', finalTry, countLow: (flags & pkcs11js.CKF_USER_PIN_COUNT_LOW) !== 0 },
+        finalTry ? { cause: error, message: 'Неверный PIN-код. Осталась последняя попытка: после ещё одной ошибки токен будет заблокирован.' } : { cause: error },
+      );
+    }
+  }
+
+  private findObjects(session: Handle, template: pkcs11js.Template): Handle[] {
+    return this.call('C_FindObjects', () => {
+      this.api.C_FindObjectsInit(session, template);
+      try {
+        const handles: Handle[] = [];
+        for (;;) {
+          const batch = this.api.C_FindObjects(session, 64);
+          handles.push(...batch);
+          if (batch.length < 64) return handles;
+        }
+      } finally {
+        this.api.C_FindObjectsFinal(session);
+      }
+    });
+  }
+
+  private attribute(session: Handle, handle: Handle, type: number): Buffer {
+    const [attribute] = this.call('C_GetAttributeValue', () => this.api.C_GetAttributeValue(session, handle, [{ type }]));
+    const value = attribute?.value;
+    return Buffer.isBuffer(value) ? value : Buffer.alloc(0);
+  }
+
+  private call<T>(operation: string, body: () => T): T {
+    if (this.finalized) throw new AppError('TOKEN_SERVICE_FAILED', { operation, reason: 'library finalised' });
+    try {
+      return body();
+    } catch (error) {
+      throw toTokenError(error, operation);
+    }
+  }
+
+  private closeQuietly(session: Handle): void {
+    try {
+      this.api.C_CloseSession(session);
+    } catch {
+      // already closed or token removed
+    }
+  }
+}
+
+/**
+ * Picks the algorithm row and mechanism from the key type and what the token offers
+ * (C_GetMechanismList): hashing mechanisms when present, otherwise a local digest.
+ */
+export function planMechanism(keyType: number, rsaPadding: 'pkcs1' | 'pss', offered: ReadonlySet<number>): MechanismPlan {
+  const unsupported = (algorithmId: SignatureAlgorithmId): AppError => new AppError('MECHANISM_NOT_SUPPORTED', { algorithm: algorithmId, keyType });
+  if (keyType === pkcs11js.CKK_EC) {
+    const algorithm = signatureAlgorithms['ecdsa-sha256'];
+    if (!offered.has(pkcs11Mechanisms.CKM_ECDSA)) throw unsupported(algorithm.id);
+    return { algorithm, mechanism: { mechanism: pkcs11Mechanisms.CKM_ECDSA }, input: 'digest' };
+  }
+  if (keyType !== pkcs11js.CKK_RSA) throw new AppError('MECHANISM_NOT_SUPPORTED', { keyType });
+  if (rsaPadding === 'pss') {
+    const algorithm = signatureAlgorithms['rsa-pss-sha256'];
+    if (!offered.has(pkcs11Mechanisms.CKM_SHA256_RSA_PKCS_PSS)) throw unsupported(algorithm.id);
+    const parameter: pkcs11js.RsaPSS = {
+      type: pkcs11js.CK_PARAMS_RSA_PSS,
+      hashAlg: pkcs11Mechanisms.CKM_SHA256,
+      mgf: pkcs11Mechanisms.CKG_MGF1_SHA256,
+      saltLen: pssParameters.saltLength,
+    };
+    return { algorithm, mechanism: { mechanism: pkcs11Mechanisms.CKM_SHA256_RSA_PKCS_PSS, parameter }, input: 'data' };
+  }
+  const algorithm = signatureAlgorithms['rsa-pkcs1-sha256'];
+  if (offered.has(pkcs11Mechanisms.CKM_SHA256_RSA_PKCS)) return { algorithm, mechanism: { mechanism: pkcs11Mechanisms.CKM_SHA256_RSA_PKCS }, input: 'data' };
+  if (offered.has(pkcs11Mechanisms.CKM_RSA_PKCS)) return { algorithm, mechanism: { mechanism: pkcs11Mechanisms.CKM_RSA_PKCS }, input: 'digest-info' };
+  throw unsupported(algorithm.id);
+}
