@@ -21,6 +21,11 @@ export function setLogSink(next: LogSink): void {
   sink = next;
 }
 
+/** Writes a line another process already formatted (the token process's stderr) to the sink. */
+export function forwardLogLine(line: string): void {
+  sink(line);
+}
+
 /** Sets the lowest level that is written. */
 export function setLogLevel(level: LogLevel): void {
   threshold = level;

@@ -141,7 +141,9 @@ export class LocalTokenService implements TokenService {
 
   async openSigner(request: SignerRequest): Promise<TokenSigner> {
     try {
-      const certificate = selectCertificate(await this.listCertificates({ token: request.token }), request);
+      const available = await this.listCertificates({ token: request.token });
+      if (available.length === 0 && (await this.listTokens()).length === 0) throw new AppError('TOKEN_NOT_PRESENT');
+      const certificate = selectCertificate(available, request);
       const ignorable = request.allowInvalidCertificate === true ? ['expired', 'not-yet-valid'] : [];
       if (!ignorable.includes(certificate.status)) {
         const problem = certificateStatusError(certificate.status, { owner: certificate.summary.owner, notAfter: certificate.summary.notAfter });
