@@ -1,0 +1,80 @@
+/**
+ * Streaming file digests: large chunks, the next read in flight while the current chunk is hashed
+ * (reads run on libuv's pool, hashing on this thread), two buffers reused, so memory stays flat
+ * whatever the file size. Progress is reported in bytes.
+ */
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { AppError } from '../../../shared/errors';
+import type { DigestName } from './algorithms';
+
+/** Progress of a long operation, in bytes. */
+export interface ByteProgress {
+  done: number;
+  total: number;
+}
+
+export interface DigestFileOptions {
+  digests?: readonly DigestName[];
+  chunkSize?: number;
+  onProgress?: (progress: ByteProgress) => void;
+  signal?: AbortSignal;
+}
+
+const defaultChunkSize = 4 * 1024 * 1024;
+
+/** Maps file-system failures to the user's errors. */
+export function fileError(error: unknown, path: string): AppError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new AppError('FILE_NOT_FOUND', { path }, { cause: error });
+  return new AppError('FILE_UNREADABLE', { path, reason: code }, { cause: error });
+}
+
+/** Digests of a file's bytes (SHA-256 by default), keyed by digest name, plus its size. */
+export async function digestFile(path: string, options: DigestFileOptions = {}): Promise<{ digests: Map<DigestName, Uint8Array>; size: number }> {
+  const names = options.digests ?? ['sha256'];
+  const hashes = names.map((name) => createHash(name));
+  const chunkSize = options.chunkSize ?? defaultChunkSize;
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw fileError(error, path);
+  }
+  try {
+    const stats = await handle.stat();
+    if (stats.isDirectory()) throw new AppError('FILE_UNREADABLE', { path, reason: 'EISDIR' });
+    const total = stats.size;
+    const buffers = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
+    let position = 0;
+    let current = 0;
+    let pending = handle.read(buffers[0] as Buffer, 0, chunkSize, 0);
+    let lastReport = 0;
+    for (;;) {
+      const { bytesRead } = await pending;
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      const filled = buffers[current] as Buffer;
+      current = 1 - current;
+      // Start the next read before hashing this chunk: disk and CPU work side by side.
+      pending = handle.read(buffers[current] as Buffer, 0, chunkSize, position);
+      const view = filled.subarray(0, bytesRead);
+      for (const hash of hashes) hash.update(view);
+      if (options.signal?.aborted === true) {
+        await pending.catch(() => undefined);
+        throw new AppError('OPERATION_CANCELLED');
+      }
+      if (options.onProgress !== undefined && (position - lastReport >= 16 * chunkSize || position >= total)) {
+        lastReport = position;
+        options.onProgress({ done: position, total });
+      }
+    }
+    const digests = new Map<DigestName, Uint8Array>();
+    names.forEach((name, index) => digests.set(name, new Uint8Array((hashes[index] ?? createHash(name)).digest())));
+    return { digests, size: position };
+  } catch (error) {
+    throw error instanceof AppError ? error : fileError(error, path);
+  } finally {
+    await handle.close();
+  }
+}
