@@ -38,6 +38,8 @@ export interface ParsedSignedData {
   reader: Asn1Reader;
   version: number;
   digestAlgorithms: Node[];
+  /** OIDs of `digestAlgorithms`. */
+  digestAlgorithmOids: string[];
   encapsulatedContentType: string;
   /** Present for attached signatures. */
   content: Uint8Array | undefined;
@@ -114,6 +116,7 @@ export function parseSignedData(bytes: Uint8Array): ParsedSignedData {
   let index = 0;
   const version = reader.smallInteger(reader.expect(items[index++], 0x02, 'SignedData version'));
   const digestAlgorithms = reader.children(reader.expect(items[index++], 0x31, 'digestAlgorithms'));
+  const digestAlgorithmOids = digestAlgorithms.map((algorithm) => algorithmOf(reader, algorithm, 'digestAlgorithm').oid);
   const encapsulatedContentInfo = reader.expect(items[index++], 0x30, 'encapContentInfo');
   const [eContentType, eContentWrapper] = reader.children(encapsulatedContentInfo);
   const encapsulatedContentType = reader.oid(reader.expect(eContentType, 0x06, 'eContentType'));
@@ -135,7 +138,7 @@ export function parseSignedData(bytes: Uint8Array): ParsedSignedData {
   const signerInfoSet = reader.expect(items[index++], 0x31, 'signerInfos');
   if (index !== items.length) throw new Asn1Error('unexpected element after signerInfos', items[index]?.start ?? 0);
   const signerInfos = reader.children(signerInfoSet).map((node) => parseSignerInfo(reader, node));
-  return { reader, version, digestAlgorithms, encapsulatedContentType, content, encapsulatedContentInfo, certificates, crls, signerInfos };
+  return { reader, version, digestAlgorithms, digestAlgorithmOids, encapsulatedContentType, content, encapsulatedContentInfo, certificates, crls, signerInfos };
 }
 
 /** issuer Name bytes and serial of a certificate (RFC 5280 §4.1). */

@@ -345,6 +345,8 @@ function verifySigner(parsed: ParsedSignedData, signer: ParsedSignerInfo, index:
   let signingTime: Date | undefined;
   let chain: ChainLink[] = [];
   try {
+    // RFC 5652 §5.1: digestAlgorithms lists the signers' digest algorithms.
+    if (!parsed.digestAlgorithmOids.includes(signer.digestAlgorithm)) throw new Asn1Error('digest algorithm not listed in digestAlgorithms', signer.node.start);
     if (signer.signedAttributesDer === undefined) throw new Asn1Error('no signed attributes (CAdES requires them)', signer.node.start);
     const contentType = attributeValue(signer, cmsOids.contentType);
     const messageDigest = attributeValue(signer, cmsOids.messageDigest);
@@ -447,6 +449,7 @@ export function verifyCades(signature: Uint8Array, options: VerifyOptions = {}):
   try {
     parsed = parseSignedData(signatureBytesFrom(signature));
     if (parsed.signerInfos.length === 0) return failedReport('в подписи нет ни одного подписавшего', now);
+    if (parsed.certificates.some((der) => certificateInfo(der) === undefined)) return failedReport('сертификат внутри подписи повреждён', now);
   } catch (error) {
     return failedReport(error instanceof Error ? error.message : 'не удалось разобрать', now);
   }
