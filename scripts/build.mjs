@@ -18,7 +18,7 @@ const entries = [
   ['src/main/app/main.ts', 'dist/main/main.cjs'],
   ['src/main/host/web.ts', 'dist/main/web.cjs'],
   ['src/preload/preload.ts', 'dist/preload/preload.cjs'],
-  ['src/main/cli/nedradesk.ts', 'dist/cli/nedradesk.cjs'],
+  ['src/main/cli/main.ts', 'dist/cli/nedradesk.cjs'],
   ['src/main/token/token-process.ts', 'dist/main/token-process.cjs'],
   ['src/stand/stand.ts', 'dist/stand/stand.cjs'],
 ];

@@ -6,6 +6,7 @@
 import { AppError } from '../../shared/errors';
 import type { TokenCertificate, TokenDescription } from '../../shared/tokens';
 import type { Signer } from '../core/crypto/algorithms';
+import { orderChain } from '../core/crypto/chain';
 import { certificateStatusError } from '../core/crypto/x509';
 import { modulesToLoad, type ModuleSearch } from './module-registry';
 import { Pkcs11Library, type KeySession } from './pkcs11-library';
@@ -77,8 +78,10 @@ export function selectCertificate(certificates: readonly TokenCertificate[], req
 }
 
 class LocalTokenSigner implements TokenSigner {
-  readonly chain: readonly Uint8Array[] = [];
-  constructor(private readonly session: KeySession) {}
+  constructor(
+    private readonly session: KeySession,
+    readonly chain: readonly Uint8Array[],
+  ) {}
   get certificate(): Uint8Array {
     return this.session.certificate;
   }
@@ -153,7 +156,10 @@ export class LocalTokenService implements TokenService {
         const token = library.tokens().find((candidate) => candidate.serial === certificate.tokenSerial);
         if (token === undefined) continue;
         const request11 = { slotId: token.slotId, idHex: certificate.idHex, pin: request.pin, ...(request.rsaPadding ? { rsaPadding: request.rsaPadding } : {}) };
-        return new LocalTokenSigner(library.openKeySession(request11, Buffer.from(certificate.derBase64, 'base64')));
+        const der = Buffer.from(certificate.derBase64, 'base64');
+        // CA certificates kept on the tokens (vendors ship them there) complete the chain.
+        const chain = orderChain(der, available.map((item) => Buffer.from(item.derBase64, 'base64')));
+        return new LocalTokenSigner(library.openKeySession(request11, der), chain);
       }
       throw new AppError('TOKEN_NOT_PRESENT', { token: certificate.tokenLabel });
     } finally {

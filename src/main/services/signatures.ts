@@ -1,0 +1,160 @@
+/**
+ * Signing and verifying files: the use cases the app and the `nedradesk` command line share.
+ * Content is streamed (flat memory for any size); `.sig` files appear whole or not at all.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from '../../shared/errors';
+import type { VerificationReport } from '../../shared/verification';
+import type { Signer } from '../core/crypto/algorithms';
+import { addCadesSigner, createCadesSignature, signatureBytesFrom, signatureToPem } from '../core/crypto/cades';
+import { digestFile, fileError, type ByteProgress } from '../core/crypto/digest';
+import { signatureDigestNames, verifyCades } from '../core/crypto/verify';
+import { writeFileAtomic } from '../core/files/atomic-write';
+
+/** Attached signatures carry the content in memory; beyond this, detached is the only sensible form. */
+export const attachedContentLimit = 256 * 1024 * 1024;
+/** A signature file larger than this is not a signature (attached content included). */
+export const signatureFileLimit = attachedContentLimit + 16 * 1024 * 1024;
+
+export interface FileProgress extends ByteProgress {
+  file: string;
+  index: number;
+  count: number;
+}
+
+export interface SignFilesRequest {
+  files: readonly string[];
+  signer: Signer;
+  attached?: boolean;
+  pem?: boolean;
+  outDir?: string | undefined;
+  onProgress?: (progress: FileProgress) => void;
+  signal?: AbortSignal;
+  /** Files signed at once; the token serialises its part, reading and writing overlap. */
+  concurrency?: number;
+}
+
+export interface SignedFile {
+  file: string;
+  signaturePath: string;
+  size: number;
+  sha256: string;
+}
+
+/** Where the signature of `file` goes. */
+export function signaturePathFor(file: string, outDir?: string): string {
+  return path.join(outDir ?? path.dirname(file), `${path.basename(file)}.sig`);
+}
+
+async function readWhole(file: string, limit: number): Promise<Buffer> {
+  let size: number;
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) throw new AppError('FILE_UNREADABLE', { path: file, reason: 'EISDIR' });
+    size = info.size;
+  } catch (error) {
+    throw error instanceof AppError ? error : fileError(error, file);
+  }
+  if (size > limit) throw new AppError('FILE_TOO_LARGE', { path: file, size, limit });
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw fileError(error, file);
+  }
+}
+
+/** Signs one file: streamed digest, CAdES signature, atomic `.sig`. */
+export async function signFile(file: string, request: Omit<SignFilesRequest, 'files'> & { index?: number; count?: number }): Promise<SignedFile> {
+  const report = (progress: ByteProgress): void => request.onProgress?.({ ...progress, file, index: request.index ?? 0, count: request.count ?? 1 });
+  let content: Buffer | undefined;
+  let digest: Uint8Array;
+  let size: number;
+  if (request.attached === true) {
+    content = await readWhole(file, attachedContentLimit);
+    digest = createHash('sha256').update(content).digest();
+    size = content.length;
+    report({ done: size, total: size });
+  } else {
+    const result = await digestFile(file, { onProgress: report, ...(request.signal ? { signal: request.signal } : {}) });
+    digest = result.digests.get('sha256') as Uint8Array;
+    size = result.size;
+  }
+  if (request.signal?.aborted === true) throw new AppError('OPERATION_CANCELLED');
+  const signature = await createCadesSignature({ signer: request.signer, contentDigest: digest, content });
+  const signaturePath = signaturePathFor(file, request.outDir);
+  if (request.outDir !== undefined) await mkdir(request.outDir, { recursive: true }).catch((error: unknown) => Promise.reject(fileError(error, request.outDir as string)));
+  await writeFileAtomic(signaturePath, request.pem === true ? signatureToPem(signature) : signature);
+  return { file, signaturePath, size, sha256: Buffer.from(digest).toString('hex') };
+}
+
+/** Signs many files with one signer (one login), a few at a time, in input order of results. */
+export async function signFiles(request: SignFilesRequest): Promise<SignedFile[]> {
+  const results: SignedFile[] = new Array(request.files.length);
+  const concurrency = Math.max(1, Math.min(request.concurrency ?? 8, request.files.length));
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < request.files.length) {
+      const index = next;
+      next += 1;
+      if (request.signal?.aborted === true) throw new AppError('OPERATION_CANCELLED');
+      const file = request.files[index] as string;
+      results[index] = await signFile(file, { ...request, index, count: request.files.length });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
+}
+
+/** Adds a co-signature to an existing `.sig`, writing the result atomically. */
+export async function cosignFile(request: { signaturePath: string; contentPath: string; signer: Signer; outPath?: string | undefined; pem?: boolean }): Promise<{ signaturePath: string }> {
+  const existing = signatureBytesFrom(await readWhole(request.signaturePath, signatureFileLimit));
+  const { digests } = await digestFile(request.contentPath);
+  const cosigned = await addCadesSigner(existing, { signer: request.signer, contentDigest: digests.get('sha256') as Uint8Array });
+  const target = request.outPath ?? request.signaturePath;
+  await writeFileAtomic(target, request.pem === true ? signatureToPem(cosigned) : cosigned);
+  return { signaturePath: target };
+}
+
+export interface VerifyFileRequest {
+  signaturePath: string;
+  contentPath?: string | undefined;
+  trustAnchors?: readonly Uint8Array[];
+  crls?: readonly Uint8Array[];
+  requireRevocation?: boolean;
+  onProgress?: (progress: ByteProgress) => void;
+}
+
+/**
+ * The content of a detached signature: the named file, else the signature's path without `.sig`
+ * when that file exists, else none (the signature may be attached).
+ */
+export async function contentPathFor(signaturePath: string, explicit?: string): Promise<string | undefined> {
+  if (explicit !== undefined) return explicit;
+  if (!signaturePath.toLowerCase().endsWith('.sig')) return undefined;
+  const candidate = signaturePath.slice(0, -4);
+  try {
+    return (await stat(candidate)).isFile() ? candidate : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Verifies a signature file against its content file (streamed) or its attached content. */
+export async function verifySignatureFile(request: VerifyFileRequest): Promise<VerificationReport & { contentPath: string | undefined }> {
+  const signature = await readWhole(request.signaturePath, signatureFileLimit);
+  const contentPath = await contentPathFor(request.signaturePath, request.contentPath);
+  let contentDigests;
+  if (contentPath !== undefined) {
+    const names = signatureDigestNames(signature);
+    contentDigests = (await digestFile(contentPath, { digests: names, ...(request.onProgress ? { onProgress: request.onProgress } : {}) })).digests;
+  }
+  const report = verifyCades(signature, {
+    contentDigests,
+    trustAnchors: request.trustAnchors ?? [],
+    crls: request.crls ?? [],
+    requireRevocation: request.requireRevocation ?? false,
+  });
+  return { ...report, contentPath };
+}
