@@ -17,6 +17,8 @@ type Handle = Buffer;
 
 /** Largest signature any supported key produces (RSA-4096 = 512 bytes), with room to spare. */
 const signatureBufferSize = 1024;
+/** Below this average (software tokens), a signature is cheaper to wait for than to hand to the thread pool; hardware tokens take 50-500 ms and stay async. */
+const quickSignMs = 5;
 
 /** What a key session is asked to produce. */
 export interface KeySessionRequest {
@@ -41,6 +43,14 @@ export class KeySession {
   readonly algorithm: SignatureAlgorithm;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /**
+   * Moving average of a signature's duration. Starts high, so the first calls go through
+   * C_SignAsync (libuv's pool: a slow token or a PIN pad never blocks the event loop); a token
+   * that answers within a few milliseconds (software tokens) is then called
+   * synchronously, because the hop to the pool would cost more than the signature itself.
+   */
+  private averageSignMs = Number.POSITIVE_INFINITY;
+  private readonly output = Buffer.alloc(signatureBufferSize);
 
   constructor(
     private readonly library: Pkcs11Library,
@@ -65,7 +75,12 @@ export class KeySession {
             : digestInfo(this.algorithm.digest, digestOf(this.algorithm.digest, data));
       try {
         this.library.api.C_SignInit(this.session, this.plan.mechanism, this.key);
-        const raw = await this.library.api.C_SignAsync(this.session, Buffer.from(input), Buffer.alloc(signatureBufferSize));
+        const started = performance.now();
+        const raw = this.averageSignMs < quickSignMs
+          ? this.library.api.C_Sign(this.session, Buffer.from(input), this.output)
+          : await this.library.api.C_SignAsync(this.session, Buffer.from(input), Buffer.alloc(signatureBufferSize));
+        const elapsed = performance.now() - started;
+        this.averageSignMs = Number.isFinite(this.averageSignMs) ? 0.8 * this.averageSignMs + 0.2 * elapsed : elapsed;
         return encodeSignatureValue(this.algorithm, new Uint8Array(raw));
       } catch (error) {
         throw toTokenError(error, 'C_Sign');
