@@ -3,6 +3,7 @@
  * from the command line. PKCS#11 runs in this process (no supervisor: a crash ends the command).
  */
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../shared/errors';
@@ -76,7 +77,7 @@ async function readCertificates(paths: readonly string[] | undefined): Promise<U
 }
 
 /** Opens the signer the options name: a token certificate, or a PKCS#12 file. */
-async function openSigner(options: SignerOptions): Promise<{ signer: Signer; close(): Promise<void> }> {
+async function openSigner(options: SignerOptions, sessions = 1): Promise<{ signer: Signer; close(): Promise<void> }> {
   const secretSource = { ...(options.pinEnv ? { env: options.pinEnv } : {}), ...(options.pinFile ? { file: options.pinFile } : {}) };
   if (options.p12 !== undefined) {
     const bytes = await readFile(options.p12).catch((error: unknown) => {
@@ -91,7 +92,7 @@ async function openSigner(options: SignerOptions): Promise<{ signer: Signer; clo
   let signer: TokenSigner | undefined;
   try {
     const pin = await readSecret(secretSource, 'PIN-код токена: ');
-    signer = await service.openSigner({ certificate: options.cert, token: options.token, pin, ...(options.pss ? { rsaPadding: 'pss' as const } : {}) });
+    signer = await service.openSigner({ certificate: options.cert, token: options.token, pin, sessions, ...(options.pss ? { rsaPadding: 'pss' as const } : {}) });
   } catch (error) {
     await service.close();
     throw error;
@@ -195,7 +196,8 @@ export function registerSignatureCommands(program: Command): void {
     .option('--out-dir <dir>', 'папка для файлов подписи')
     .option('--json', 'вывод в JSON')
     .action(async (files: string[], options: SignerOptions & { attached?: boolean; pem?: boolean; outDir?: string }) => {
-      const opened = await openSigner(options);
+      // A batch signs on as many token sessions as there are cores (one login for all).
+      const opened = await openSigner(options, Math.min(files.length, availableParallelism()));
       const bar = new ProgressBar();
       try {
         const results = await signFiles({

@@ -27,6 +27,8 @@ export interface KeySessionRequest {
   pin: Uint8Array;
   /** For RSA keys: PKCS#1 v1.5 (default) or PSS. EC keys always use ECDSA. */
   rsaPadding?: 'pkcs1' | 'pss';
+  /** Sessions to sign in parallel (batches); more than the token allows are not opened. */
+  sessions?: number;
 }
 
 /** Whether the token's output needs a local digest first, and which mechanism to call. */
@@ -37,34 +39,52 @@ interface MechanismPlan {
   input: 'data' | 'digest' | 'digest-info';
 }
 
-/** A logged-in session bound to one private key. */
+/** One PKCS#11 session and the queue of operations waiting for it. */
+interface Lane {
+  session: Handle;
+  queue: Promise<unknown>;
+  pending: number;
+}
+
+/**
+ * Logged-in sessions bound to one private key. Operations on one session never overlap (PKCS#11
+ * §5.2: one active operation per session); a batch may open several sessions — they share the
+ * login (PKCS#11 §5.6) — so that a multi-threaded token signs on several cores at once.
+ */
 export class KeySession {
   readonly certificate: Uint8Array;
   readonly algorithm: SignatureAlgorithm;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly lanes: Lane[];
   private closed = false;
   /**
    * Moving average of a signature's duration. Starts high, so the first calls go through
-   * C_SignAsync (libuv's pool: a slow token or a PIN pad never blocks the event loop); a token
-   * that answers within a few milliseconds (software tokens) is then called
-   * synchronously, because the hop to the pool would cost more than the signature itself.
+   * C_SignAsync (libuv's pool: a slow token or a PIN pad never blocks the event loop); with a
+   * single session, a token that answers within a few milliseconds (software tokens) is then
+   * called synchronously, because the hop to the pool would cost more than the signature itself.
    */
   private averageSignMs = Number.POSITIVE_INFINITY;
   private readonly output = Buffer.alloc(signatureBufferSize);
 
   constructor(
     private readonly library: Pkcs11Library,
-    private readonly session: Handle,
+    sessions: readonly Handle[],
     private readonly key: Handle,
     private readonly plan: MechanismPlan,
     certificate: Uint8Array,
   ) {
     this.certificate = certificate;
     this.algorithm = plan.algorithm;
+    this.lanes = sessions.map((session) => ({ session, queue: Promise.resolve(), pending: 0 }));
   }
 
-  /** Signs `data`; concurrent calls are serialised on this session. */
+  /** Number of sessions signing in parallel. */
+  get parallelism(): number {
+    return this.lanes.length;
+  }
+
+  /** Signs `data`; calls are spread over the sessions and serialised within each. */
   sign(data: Uint8Array): Promise<Uint8Array> {
+    const lane = this.lanes.reduce((best, candidate) => (candidate.pending < best.pending ? candidate : best));
     const run = async (): Promise<Uint8Array> => {
       if (this.closed) throw new AppError('SESSION_CLOSED');
       const input =
@@ -74,33 +94,39 @@ export class KeySession {
             ? digestOf(this.algorithm.digest, data)
             : digestInfo(this.algorithm.digest, digestOf(this.algorithm.digest, data));
       try {
-        this.library.api.C_SignInit(this.session, this.plan.mechanism, this.key);
+        this.library.api.C_SignInit(lane.session, this.plan.mechanism, this.key);
         const started = performance.now();
-        const raw = this.averageSignMs < quickSignMs
-          ? this.library.api.C_Sign(this.session, Buffer.from(input), this.output)
-          : await this.library.api.C_SignAsync(this.session, Buffer.from(input), Buffer.alloc(signatureBufferSize));
+        const raw =
+          this.lanes.length === 1 && this.averageSignMs < quickSignMs
+            ? this.library.api.C_Sign(lane.session, Buffer.from(input), this.output)
+            : await this.library.api.C_SignAsync(lane.session, Buffer.from(input), Buffer.alloc(signatureBufferSize));
         const elapsed = performance.now() - started;
         this.averageSignMs = Number.isFinite(this.averageSignMs) ? 0.8 * this.averageSignMs + 0.2 * elapsed : elapsed;
         return encodeSignatureValue(this.algorithm, new Uint8Array(raw));
       } catch (error) {
         throw toTokenError(error, 'C_Sign');
+      } finally {
+        lane.pending -= 1;
       }
     };
-    const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined);
+    lane.pending += 1;
+    const result = lane.queue.then(run, run);
+    lane.queue = result.catch(() => undefined);
     return result;
   }
 
-  /** Closes the session; the token logs out when its last session closes (PKCS#11 §5.6). */
+  /** Closes the sessions; the token logs out when its last session closes (PKCS#11 §5.6). */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.queue;
+    await Promise.all(this.lanes.map((lane) => lane.queue));
     this.closed = true;
     this.library.forget(this);
-    try {
-      this.library.api.C_CloseSession(this.session);
-    } catch {
-      // The token may be gone already; the session is dead either way.
+    for (const lane of this.lanes) {
+      try {
+        this.library.api.C_CloseSession(lane.session);
+      } catch {
+        // The token may be gone already; the session is dead either way.
+      }
     }
   }
 }
@@ -231,7 +257,15 @@ export class Pkcs11Library {
       const keyType = keyTypeBytes.length >= 4 ? keyTypeBytes.readUInt32LE(0) : -1;
       const mechanisms = new Set(this.call('C_GetMechanismList', () => this.api.C_GetMechanismList(slot)));
       const plan = planMechanism(keyType, request.rsaPadding ?? 'pkcs1', mechanisms);
-      const keySession = new KeySession(this, session, key, plan, certificate);
+      const sessions = [session];
+      for (let extra = 1; extra < (request.sessions ?? 1); extra += 1) {
+        try {
+          sessions.push(this.api.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION));
+        } catch {
+          break; // CKR_SESSION_COUNT: the token allows fewer; sign with what is open
+        }
+      }
+      const keySession = new KeySession(this, sessions, key, plan, certificate);
       this.sessions.add(keySession);
       return keySession;
     } catch (error) {

@@ -11,7 +11,7 @@ export interface TokenRpcMethods {
   listTokens: { params: Record<string, never>; result: TokenDescription[] };
   listCertificates: { params: { token?: string | undefined }; result: TokenCertificate[] };
   openSigner: {
-    params: { certificate: string; token?: string | undefined; pin: Uint8Array; rsaPadding?: 'pkcs1' | 'pss'; allowInvalidCertificate?: boolean };
+    params: { certificate: string; token?: string | undefined; pin: Uint8Array; rsaPadding?: 'pkcs1' | 'pss'; allowInvalidCertificate?: boolean; sessions?: number };
     result: { handle: number; certificate: Uint8Array; algorithm: SignatureAlgorithmId };
   };
   sign: { params: { handle: number; data: Uint8Array }; result: Uint8Array };

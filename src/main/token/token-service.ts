@@ -25,6 +25,8 @@ export interface SignerRequest {
   /** PIN bytes; wiped after C_Login. */
   pin: Uint8Array;
   rsaPadding?: 'pkcs1' | 'pss';
+  /** Sessions signing in parallel, for batches (default 1). */
+  sessions?: number;
   /** Sign even though the certificate is expired or not yet valid (tests of the verifier only). */
   allowInvalidCertificate?: boolean;
 }
@@ -155,7 +157,7 @@ export class LocalTokenService implements TokenService {
       for (const library of this.libraries) {
         const token = library.tokens().find((candidate) => candidate.serial === certificate.tokenSerial);
         if (token === undefined) continue;
-        const request11 = { slotId: token.slotId, idHex: certificate.idHex, pin: request.pin, ...(request.rsaPadding ? { rsaPadding: request.rsaPadding } : {}) };
+        const request11 = { slotId: token.slotId, idHex: certificate.idHex, pin: request.pin, sessions: request.sessions ?? 1, ...(request.rsaPadding ? { rsaPadding: request.rsaPadding } : {}) };
         const der = Buffer.from(certificate.derBase64, 'base64');
         // CA certificates kept on the tokens (vendors ship them there) complete the chain.
         const chain = orderChain(der, available.map((item) => Buffer.from(item.derBase64, 'base64')));

@@ -40,8 +40,11 @@ export interface VerifyOptions {
 const digestNamesByOid = new Map<string, DigestName>(Object.entries(digestOids).map(([name, oid]) => [oid, name as DigestName]));
 
 interface CertificateInfo {
+  /** SHA-256 of the DER, base64: the cache key. */
+  id: string;
   der: Uint8Array;
   x509: X509Certificate;
+  publicKey: KeyObject;
   issuer: Uint8Array;
   subject: Uint8Array;
   serial: Uint8Array;
@@ -61,13 +64,29 @@ function certificateInfo(der: Uint8Array): CertificateInfo | undefined {
   try {
     const x509 = new X509Certificate(der);
     const names = certificateIssuerAndSerial(der);
-    info = { der, x509, ...names, summary: summarizeCertificate(der), notBefore: new Date(x509.validFrom), notAfter: new Date(x509.validTo) };
+    info = { id: key, der, x509, publicKey: x509.publicKey, ...names, summary: summarizeCertificate(der), notBefore: new Date(x509.validFrom), notAfter: new Date(x509.validTo) };
   } catch {
     info = null;
   }
-  if (certificateCache.size >= maxCachedCertificates) certificateCache.clear();
+  if (certificateCache.size >= maxCachedCertificates) {
+    certificateCache.clear();
+    issuedCache.clear();
+  }
   certificateCache.set(key, info);
   return info ?? undefined;
+}
+
+/** Whether `issuer` signed `subject`, remembered per pair: the same chains recur file after file. */
+const issuedCache = new Map<string, boolean>();
+
+function isIssuedBy(subject: CertificateInfo, issuer: CertificateInfo): boolean {
+  const key = `${subject.id}>${issuer.id}`;
+  let issued = issuedCache.get(key);
+  if (issued === undefined) {
+    issued = Buffer.compare(subject.issuer, issuer.subject) === 0 && safeVerify(subject.x509, issuer.publicKey);
+    issuedCache.set(key, issued);
+  }
+  return issued;
 }
 
 function sameBytes(left: Uint8Array | undefined, right: Uint8Array | undefined): boolean {
@@ -290,7 +309,7 @@ function buildChain(certificate: CertificateInfo, context: Context): { chain: Ce
   for (let depth = 0; depth < 10; depth += 1) {
     if (context.anchors.some((anchor) => sameBytes(anchor.der, current.der))) return { chain, anchored: true };
     const issuer = [...context.anchors, ...context.pool].find(
-      (candidate) => sameBytes(candidate.subject, current.issuer) && !chain.includes(candidate) && safeVerify(current.x509, candidate.x509.publicKey),
+      (candidate) => !chain.includes(candidate) && isIssuedBy(current, candidate),
     );
     if (issuer === undefined) return { chain, anchored: false };
     chain.push(issuer);
@@ -315,7 +334,7 @@ function checkRevocation(chain: CertificateInfo[], context: Context, check: Sign
     const crl = context.crls.find(
       (candidate) =>
         sameBytes(candidate.issuer, subject.issuer) &&
-        checkSignatureValue(candidate.algorithm, candidate.algorithmParameters, digestOids.sha256, issuer.x509.publicKey, candidate.tbs, candidate.signature) === true,
+        checkSignatureValue(candidate.algorithm, candidate.algorithmParameters, digestOids.sha256, issuer.publicKey, candidate.tbs, candidate.signature) === true,
     );
     if (crl === undefined || (crl.nextUpdate !== undefined && crl.nextUpdate.getTime() < context.now.getTime())) {
       missing = true;
@@ -375,7 +394,7 @@ function verifySigner(parsed: ParsedSignedData, signer: ParsedSignerInfo, index:
       check.fail('signingCertificate', 'NO_SIGNING_CERTIFICATE_FOUND');
     } else {
       checkSigningCertificate(reader, signer, certificate, check);
-      const valid = checkSignatureValue(signer.signatureAlgorithm, signer.signatureParameters, signer.digestAlgorithm, certificate.x509.publicKey, signer.signedAttributesDer, signer.signature);
+      const valid = checkSignatureValue(signer.signatureAlgorithm, signer.signatureParameters, signer.digestAlgorithm, certificate.publicKey, signer.signedAttributesDer, signer.signature);
       if (valid === 'unsupported') check.fail('signature', 'CRYPTO_CONSTRAINTS_FAILURE', `Алгоритм ${signer.signatureAlgorithm}.`);
       else if (!valid) check.fail('signature', 'SIG_CRYPTO_FAILURE');
       else check.checks.signature = 'passed';
