@@ -75,14 +75,16 @@ function corpus(count: number): Mutation[] {
 }
 
 describe('malformed signatures', () => {
-  it('turns 2,400 generated malformed signatures into verdicts, none throwing, each under 100 ms', () => {
+  it('turns 2,400 generated malformed signatures into verdicts, none throwing, each under 100 ms of CPU', () => {
     const items = corpus(2400);
     const slowest = { ms: 0, kind: '' };
     const verdicts = new Map<string, number>();
     for (const item of items) {
-      const started = performance.now();
+      // CPU time, not wall time: other test files share the two cores of a CI machine.
+      const started = process.cpuUsage();
       const report = verifyCades(item.bytes, { content, trustAnchors: [pki.root.certDer] });
-      const elapsed = performance.now() - started;
+      const used = process.cpuUsage(started);
+      const elapsed = (used.user + used.system) / 1000;
       if (elapsed > slowest.ms) Object.assign(slowest, { ms: elapsed, kind: item.kind });
       verdicts.set(`${item.kind}:${report.subIndication ?? report.indication}`, (verdicts.get(`${item.kind}:${report.subIndication ?? report.indication}`) ?? 0) + 1);
       if (item.kind !== 'flipped') expect(report.indication, item.kind).not.toBe('TOTAL_PASSED');
