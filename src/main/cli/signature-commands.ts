@@ -13,7 +13,10 @@ import type { Signer } from '../core/crypto/algorithms';
 import { withChain } from '../core/crypto/chain';
 import { fileError } from '../core/crypto/digest';
 import { pemBlocks } from '../core/crypto/x509';
+import { writeFileAtomic } from '../core/files/atomic-write';
+import { renderVerificationPdf } from '../core/reports/verification-pdf';
 import { cosignFile, signFiles, verifySignatureFile } from '../services/signatures';
+import { appVersion } from '../version';
 import { openPkcs12Signer } from '../token/pkcs12-signer';
 import { LocalTokenService, type TokenSigner } from '../token/token-service';
 import { exitCodes, formatTable, printJson, printLine, ProgressBar } from './output';
@@ -239,8 +242,9 @@ export function registerSignatureCommands(program: Command): void {
     .option('--trust <file>', 'доверенный корневой сертификат (можно несколько раз)', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--crl <file>', 'список отзыва CRL (можно несколько раз)', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--require-revocation', 'считать непроверенный отзыв причиной «не установлено»')
+    .option('--pdf-report <path>', 'сохранить протокол проверки в PDF')
     .option('--json', 'вывод отчёта в JSON')
-    .action(async (signature: string, options: { content?: string; trust: string[]; crl: string[]; requireRevocation?: boolean; json?: boolean }) => {
+    .action(async (signature: string, options: { content?: string; trust: string[]; crl: string[]; requireRevocation?: boolean; json?: boolean; pdfReport?: string }) => {
       const bar = new ProgressBar();
       const report = await verifySignatureFile({
         signaturePath: signature,
@@ -251,6 +255,15 @@ export function registerSignatureCommands(program: Command): void {
         onProgress: (progress) => bar.update(progress.total === 0 ? 1 : progress.done / progress.total, 'хеширование документа'),
       });
       bar.finish();
+      if (options.pdfReport !== undefined) {
+        const pdf = await renderVerificationPdf({
+          report,
+          documentName: report.contentPath && path.basename(report.contentPath),
+          signatureName: path.basename(signature),
+          generator: `NedraDesk ${appVersion}`,
+        });
+        await writeFileAtomic(options.pdfReport, pdf);
+      }
       if (options.json === true) printJson(report);
       else printVerification(report);
       process.exitCode = report.indication === 'TOTAL_PASSED' ? exitCodes.ok : report.indication === 'TOTAL_FAILED' ? exitCodes.failed : exitCodes.indeterminate;

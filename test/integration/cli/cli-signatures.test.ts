@@ -63,6 +63,14 @@ describe('nedradesk command line', () => {
     expect(opensslVerify(`${file}.2.sig`, file)).toBe(0);
     const report = await runCli(['verify', `${file}.2.sig`, '--content', file, '--trust', pki.rootPath, '--json'], env);
     const parsed = JSON.parse(report.stdout) as { indication: string; signers: Array<{ signer: { owner: string } }> };
+    const pdf = path.join(dir, 'протокол.pdf');
+    expect((await runCli(['verify', `${file}.2.sig`, '--content', file, '--trust', pki.rootPath, '--pdf-report', pdf], env)).status).toBe(0);
+    const text = spawnSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).stdout;
+    expect(text).toContain('Протокол проверки электронной подписи');
+    expect(text).toContain('Результат: Подпись действительна');
+    expect(text).toContain(`Владелец сертификата: ${pki.rsaSigner.subject.commonName}`);
+    expect(text).toContain(`Владелец сертификата: ${pki.ecSigner.subject.commonName}`);
+    expect(text).toContain('Цепочка до доверенного УЦ: пройдена');
     expect(parsed.indication).toBe('TOTAL_PASSED');
     expect(parsed.signers.map((signer) => signer.signer.owner)).toEqual([pki.rsaSigner.subject.commonName, pki.ecSigner.subject.commonName]);
   });
