@@ -8,6 +8,8 @@
  */
 import { z } from 'zod';
 import type { Result } from './result';
+import type { TokenCertificate, TokenDescription } from './tokens';
+import type { VerificationReport } from './verification';
 
 /** What the app tells about itself on the first screen and in support reports. */
 export interface AppInfo {
@@ -18,13 +20,53 @@ export interface AppInfo {
   platform: string;
 }
 
+/** A file signed by `signatures:sign`. */
+export interface SignedFileInfo {
+  file: string;
+  signaturePath: string;
+  size: number;
+  sha256: string;
+}
+
+const filePath = z.string().min(1).max(4096);
+
 export const apiInputs = {
   'app:info': z.object({}).strict(),
+  'tokens:list': z.object({}).strict(),
+  'certificates:list': z.object({ token: z.string().max(64).optional() }).strict(),
+  'signatures:sign': z
+    .object({
+      files: z.array(filePath).min(1).max(10_000),
+      certificate: z.string().min(1).max(200),
+      token: z.string().max(64).optional(),
+      /** Crosses to the token process once and is wiped there after C_Login; never stored or logged. */
+      pin: z.string().min(1).max(64),
+      attached: z.boolean().optional(),
+      pem: z.boolean().optional(),
+      outDir: filePath.optional(),
+      operationId: z.string().max(64).optional(),
+    })
+    .strict(),
+  'signatures:verify': z
+    .object({
+      signaturePath: filePath,
+      contentPath: filePath.optional(),
+      trustAnchorPaths: z.array(filePath).max(100).optional(),
+      crlPaths: z.array(filePath).max(100).optional(),
+      requireRevocation: z.boolean().optional(),
+      pdfReportPath: filePath.optional(),
+      operationId: z.string().max(64).optional(),
+    })
+    .strict(),
 } as const;
 
 /** Output type of every call. */
 export interface ApiOutputs {
   'app:info': AppInfo;
+  'tokens:list': TokenDescription[];
+  'certificates:list': TokenCertificate[];
+  'signatures:sign': SignedFileInfo[];
+  'signatures:verify': VerificationReport & { contentPath: string | undefined };
 }
 
 export type ApiMethod = keyof typeof apiInputs;
@@ -37,9 +79,11 @@ export const apiMethodNames = Object.keys(apiInputs) as ApiMethod[];
 /** Events main pushes to the UI. */
 export interface ApiEvents {
   progress: { operationId: string; done: number; total: number; stage: string };
+  /** The token list changed: a token was inserted or removed, or its PIN state changed. */
+  'tokens:changed': { tokens: TokenDescription[] };
 }
 export type ApiEventName = keyof ApiEvents;
-export const apiEventNames: ApiEventName[] = ['progress'];
+export const apiEventNames: ApiEventName[] = ['progress', 'tokens:changed'];
 
 /** Implementation of the contract on the main side: one async handler per call. */
 export type ApiHandlers = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutput<M>> };

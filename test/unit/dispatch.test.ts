@@ -24,6 +24,7 @@ describe('API dispatcher', () => {
 
   it('passes expected errors through and hides the text of bugs', async () => {
     const failing = createDispatcher({
+      ...handlers,
       'app:info': async () => {
         throw new AppError('TOKEN_NOT_PRESENT', { slot: 3 });
       },
@@ -34,6 +35,7 @@ describe('API dispatcher', () => {
     const logged: string[] = [];
     setLogSink((line) => logged.push(line));
     const buggy = createDispatcher({
+      ...handlers,
       'app:info': async () => {
         throw new Error('secret internal detail');
       },

@@ -8,14 +8,24 @@ import { pathToFileURL } from 'node:url';
 import { createDispatcher } from '../services/dispatch';
 import { createHandlers } from '../services/handlers';
 import { appVersion } from '../version';
+import { apiEventNames, ipcEventChannelOf, type ApiEventName, type ApiEvents } from '../../shared/api';
+import { TokenSupervisor } from '../token/token-supervisor';
 import { registerApiChannels } from './ipc';
 import { buildApplicationMenu } from './menu';
 import { contentSecurityPolicy, hardenWebContents, secureWebPreferences } from './security';
+import { utilityProcessLauncher } from './token-launcher';
 import { loadWindowState, saveWindowState } from './window-state';
 
 const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
 const appUrl = pathToFileURL(rendererIndex).toString();
 let mainWindow: BrowserWindow | undefined;
+let tokens: TokenSupervisor | undefined;
+
+/** Pushes an event of the contract to the window. */
+function emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void {
+  if (!apiEventNames.includes(event) || mainWindow === undefined || mainWindow.isDestroyed()) return;
+  mainWindow.webContents.send(ipcEventChannelOf(event), payload);
+}
 
 function createMainWindow(): BrowserWindow {
   const state = loadWindowState(app.getPath('userData'));
@@ -61,9 +71,19 @@ if (!app.requestSingleInstanceLock()) {
     });
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     Menu.setApplicationMenu(buildApplicationMenu());
-    registerApiChannels(createDispatcher(createHandlers({ mode: 'electron', version: appVersion })), appUrl);
+    tokens = new TokenSupervisor({ launch: utilityProcessLauncher() });
+    registerApiChannels(createDispatcher(createHandlers({ mode: 'electron', version: appVersion, tokens, emit })), appUrl);
     mainWindow = createMainWindow();
+    tokens.watchTokens((list) => emit('tokens:changed', { tokens: list }));
   });
 
   app.on('window-all-closed', () => app.quit());
+  // PKCS#11 modules are finalised before the app leaves (the token process does C_Finalize).
+  app.on('will-quit', (event) => {
+    if (tokens === undefined) return;
+    const closing = tokens;
+    tokens = undefined;
+    event.preventDefault();
+    void closing.close().finally(() => app.quit());
+  });
 }

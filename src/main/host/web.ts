@@ -5,8 +5,9 @@
 import path from 'node:path';
 import { createDispatcher } from '../services/dispatch';
 import { createHandlers } from '../services/handlers';
+import { childProcessLauncher, TokenSupervisor } from '../token/token-supervisor';
 import { appVersion } from '../version';
-import { startWebHost } from './web-host';
+import { startWebHost, type WebHost } from './web-host';
 
 function portFromArguments(argv: readonly string[]): number {
   const index = argv.indexOf('--port');
@@ -18,15 +19,23 @@ function portFromArguments(argv: readonly string[]): number {
 
 async function main(): Promise<void> {
   const rendererDir = path.join(__dirname, '..', 'renderer');
-  const dispatch = createDispatcher(createHandlers({ mode: 'browser', version: appVersion }));
+  // PKCS#11 runs in its own child process (token-process.cjs next to this bundle).
+  const tokens = new TokenSupervisor({ launch: childProcessLauncher({ entry: path.join(__dirname, 'token-process.cjs') }) });
+  // Handlers exist before the host does; events go out once it runs.
+  const hostRef: { current?: WebHost } = {};
+  const handlers = createHandlers({ mode: 'browser', version: appVersion, tokens, emit: (event, payload) => hostRef.current?.emit(event, payload) });
+  const dispatch = createDispatcher(handlers);
   const requested = portFromArguments(process.argv.slice(2));
   const host = await startWebHost({ rendererDir, dispatch, port: requested }).catch(async (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EADDRINUSE' || requested === 0) throw error;
     return startWebHost({ rendererDir, dispatch, port: 0 });
   });
+  hostRef.current = host;
+  const stopWatching = tokens.watchTokens((list) => host.emit('tokens:changed', { tokens: list }));
   process.stdout.write(`NedraDesk в режиме браузера: ${host.url}\n`);
   const stop = (): void => {
-    void host.close().then(() => process.exit(0));
+    stopWatching();
+    void Promise.allSettled([tokens.close(), host.close()]).then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -75,6 +75,8 @@ export interface TokenSupervisorOptions {
   signTimeoutMs?: number;
   startTimeoutMs?: number;
   pollIntervalMs?: number;
+  /** How long a module that failed to load is not retried. */
+  configurationRetryMs?: number;
 }
 
 const log = createLogger('token.supervisor');
@@ -87,7 +89,10 @@ export class TokenSupervisor implements TokenService {
   private readonly watchers = new Set<(tokens: TokenDescription[]) => void>();
   private pollTimer: NodeJS.Timeout | undefined;
   private lastSnapshot = '';
+  private lastPollError: string | undefined;
   private closed = false;
+  /** A module that would not load is not retried on every poll: the error is kept a while. */
+  private configurationFailure: { error: AppError; until: number } | undefined;
 
   constructor(private readonly options: TokenSupervisorOptions) {}
 
@@ -145,11 +150,16 @@ export class TokenSupervisor implements TokenService {
         this.listTokens().then(
           (tokens) => {
             const snapshot = JSON.stringify(tokens.map((token) => [token.serial, token.label, token.slotId, token.pinLocked, token.pinFinalTry]));
+            this.lastPollError = undefined;
             if (snapshot === this.lastSnapshot) return;
             this.lastSnapshot = snapshot;
             for (const watcher of this.watchers) watcher(tokens);
           },
-          (error: unknown) => log.warn('token poll failed', { code: error instanceof AppError ? error.code : 'INTERNAL_ERROR' }),
+          (error: unknown) => {
+            const code = error instanceof AppError ? error.code : 'INTERNAL_ERROR';
+            if (code !== this.lastPollError) log.warn('token poll failed', { code });
+            this.lastPollError = code;
+          },
         );
       };
       poll();
@@ -221,8 +231,12 @@ export class TokenSupervisor implements TokenService {
     // Configure first: the module search travels with the start, not with every call.
     const configured = ready.then(() => this.send(running, 'configure', this.options.modules ?? {}, this.options.callTimeoutMs ?? 15_000)).then(() => undefined);
     running.ready = configured;
-    configured.catch(() => {
-      // A process that could not load its modules is dropped; the next call tries again.
+    configured.catch((error: unknown) => {
+      // A process that could not load its modules is dropped; calls in the next seconds get the
+      // same answer without starting a process each time, then a new process tries again.
+      if (error instanceof AppError && (error.code === 'MODULE_NOT_FOUND' || error.code === 'MODULE_LOAD_FAILED')) {
+        this.configurationFailure = { error, until: Date.now() + (this.options.configurationRetryMs ?? 15_000) };
+      }
       if (this.running === running) this.running = undefined;
       if (!running.exited) handle.kill();
     });
@@ -248,6 +262,7 @@ export class TokenSupervisor implements TokenService {
 
   private async call<M extends TokenRpcMethod>(method: M, params: TokenRpcMethods[M]['params'], timeoutMs: number): Promise<TokenRpcMethods[M]['result']> {
     if (this.closed && method !== 'shutdown') throw new AppError('TOKEN_SERVICE_FAILED', { reason: 'closed' });
+    if (this.configurationFailure !== undefined && Date.now() < this.configurationFailure.until) throw this.configurationFailure.error;
     if (this.running === undefined || this.running.exited) this.running = this.start();
     const running = this.running;
     await running.ready;
