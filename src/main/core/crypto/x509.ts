@@ -2,14 +2,13 @@
  * Reading X.509 certificates (RFC 5280) for people and for the verifier: the qualified-certificate
  * subject fields Russian CAs put in (SNILS, INN, OGRN…, order of the FNS of Russia on the form of
  * a qualified certificate), key algorithm and size, key usage, thumbprints, validity.
- * Parsing is schema-based (@peculiar/asn1-x509), so RSA, EC and GOST certificates all parse;
+ * Parsed with NedraDesk's own bounded ASN.1 reader, so RSA, EC and GOST certificates all parse;
  * key sizes of RSA/EC come from node:crypto, GOST keys are only named.
  */
 import { createHash, createPublicKey } from 'node:crypto';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate, KeyUsage, KeyUsageFlags, Name, id_ce_keyUsage } from '@peculiar/asn1-x509';
 import { AppError } from '../../../shared/errors';
 import type { CertificateStatus, CertificateSummary } from '../../../shared/tokens';
+import { readWhole, type Asn1Reader, type Node } from './asn1';
 
 /** Attribute OIDs of names, with the short names Russian qualified certificates use. */
 export const nameOids = {
@@ -62,73 +61,121 @@ const keyAlgorithms: Record<string, string> = {
 };
 const gostKeySizes: Record<string, number> = { '1.2.643.7.1.1.1.1': 256, '1.2.643.7.1.1.1.2': 512, '1.2.643.2.2.19': 256 };
 
-const keyUsageNames: Array<[KeyUsageFlags, string]> = [
-  [KeyUsageFlags.digitalSignature, 'digitalSignature'],
-  [KeyUsageFlags.nonRepudiation, 'nonRepudiation'],
-  [KeyUsageFlags.keyEncipherment, 'keyEncipherment'],
-  [KeyUsageFlags.dataEncipherment, 'dataEncipherment'],
-  [KeyUsageFlags.keyAgreement, 'keyAgreement'],
-  [KeyUsageFlags.keyCertSign, 'keyCertSign'],
-  [KeyUsageFlags.cRLSign, 'cRLSign'],
-  [KeyUsageFlags.encipherOnly, 'encipherOnly'],
-  [KeyUsageFlags.decipherOnly, 'decipherOnly'],
-];
+/** KeyUsage bits in BIT STRING order (RFC 5280 §4.2.1.3): bit 0 is the first octet's high bit. */
+const keyUsageNames = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'];
 
 const dayMs = 86_400_000;
 
-/** Parses DER into the schema object; a broken certificate is CERT_INVALID. */
-export function parseCertificate(der: Uint8Array): Certificate {
+/** The parts of a certificate NedraDesk reads, as offsets into its DER. */
+export interface ParsedCertificate {
+  reader: Asn1Reader;
+  serial: Uint8Array;
+  issuer: Node;
+  subject: Node;
+  notBefore: Date;
+  notAfter: Date;
+  subjectPublicKeyInfo: Node;
+  publicKeyAlgorithm: string;
+  extensions: Map<string, Uint8Array>;
+}
+
+/** Parses DER; a broken certificate is CERT_INVALID. */
+export function parseCertificate(der: Uint8Array): ParsedCertificate {
   try {
-    return AsnConvert.parse(der, Certificate);
+    const { reader, root } = readWhole(der);
+    const [tbs] = reader.children(reader.expect(root, 0x30, 'Certificate'));
+    const fields = reader.children(reader.expect(tbs, 0x30, 'TBSCertificate'));
+    let index = fields[0]?.tag === 0xa0 ? 1 : 0;
+    const serial = reader.unsigned(reader.expect(fields[index++], 0x02, 'serialNumber'));
+    index += 1; // signature AlgorithmIdentifier
+    const issuer = reader.expect(fields[index++], 0x30, 'issuer');
+    const [notBefore, notAfter] = reader.children(reader.expect(fields[index++], 0x30, 'validity'));
+    const subject = reader.expect(fields[index++], 0x30, 'subject');
+    const subjectPublicKeyInfo = reader.expect(fields[index++], 0x30, 'subjectPublicKeyInfo');
+    const [algorithm] = reader.children(subjectPublicKeyInfo);
+    const [algorithmOid] = reader.children(reader.expect(algorithm, 0x30, 'algorithm'));
+    const extensions = new Map<string, Uint8Array>();
+    const wrapper = fields.slice(index).find((field) => field.tag === 0xa3);
+    if (wrapper !== undefined) {
+      const [list] = reader.children(wrapper);
+      for (const extension of reader.children(reader.expect(list, 0x30, 'extensions'))) {
+        const parts = reader.children(reader.expect(extension, 0x30, 'extension'));
+        const value = parts[parts.length - 1];
+        extensions.set(reader.oid(reader.expect(parts[0], 0x06, 'extnID')), reader.content(reader.expect(value, 0x04, 'extnValue')));
+      }
+    }
+    return {
+      reader,
+      serial,
+      issuer,
+      subject,
+      notBefore: reader.time(notBefore as Node),
+      notAfter: reader.time(notAfter as Node),
+      subjectPublicKeyInfo,
+      publicKeyAlgorithm: reader.oid(reader.expect(algorithmOid, 0x06, 'algorithm OID')),
+      extensions,
+    };
   } catch (error) {
-    throw new AppError('CERT_INVALID', { length: der.byteLength }, { cause: error });
+    if (error instanceof AppError) throw error;
+    throw new AppError('CERT_INVALID', { length: der.byteLength, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
   }
 }
 
-/** Decodes a string attribute value whatever its ASN.1 string type (NumericString included). */
-function attributeText(value: { toString(): string; anyValue?: ArrayBuffer; ia5String?: string }): string {
-  if (value.anyValue !== undefined) {
-    // NumericString (0x12), VisibleString (0x1a) and others the schema leaves as raw TLV.
-    const bytes = new Uint8Array(value.anyValue);
-    let offset = 1;
-    const first = bytes[offset] ?? 0;
-    offset += first & 0x80 ? 1 + (first & 0x7f) : 1;
-    return Buffer.from(bytes.subarray(offset)).toString('utf8');
+/** Decodes a directory string of any ASN.1 string type (X.520, RFC 5280 §4.1.2.4). */
+function stringValue(reader: Asn1Reader, node: Node): string {
+  const bytes = Buffer.from(reader.content(node));
+  switch (node.tag) {
+    case 0x1e: // BMPString: UTF-16BE
+      return bytes.swap16().toString('utf16le');
+    case 0x1c: {
+      // UniversalString: UTF-32BE
+      let text = '';
+      for (let offset = 0; offset + 4 <= bytes.length; offset += 4) text += String.fromCodePoint(bytes.readUInt32BE(offset));
+      return text;
+    }
+    case 0x0c:
+      return bytes.toString('utf8');
+    default: // PrintableString, NumericString, IA5String, VisibleString, TeletexString
+      return bytes.toString('latin1');
   }
-  return value.toString();
 }
 
 /** The attributes of a name in order, as [oid, text] pairs. */
-export function nameAttributes(name: Name): Array<[string, string]> {
+export function nameAttributes(reader: Asn1Reader, name: Node): Array<[string, string]> {
   const attributes: Array<[string, string]> = [];
-  for (const rdn of name) {
-    for (const attribute of rdn) attributes.push([attribute.type, attributeText(attribute.value)]);
+  for (const rdn of reader.children(name)) {
+    for (const attribute of reader.children(rdn)) {
+      const [type, value] = reader.children(attribute);
+      if (type === undefined || value === undefined) continue;
+      attributes.push([reader.oid(type), stringValue(reader, value)]);
+    }
   }
   return attributes;
 }
 
 /** A name as one readable line: `CN=…, O=…, ИНН ЮЛ=…`, most specific first. */
-export function formatName(name: Name): string {
-  return nameAttributes(name)
+export function formatName(reader: Asn1Reader, name: Node): string {
+  return nameAttributes(reader, name)
     .reverse()
     .map(([oid, text]) => `${shortNames[oid] ?? oid}=${text}`)
     .join(', ');
 }
 
-function keyUsageOf(certificate: Certificate): string[] | undefined {
-  const extension = certificate.tbsCertificate.extensions?.find((item) => item.extnID === id_ce_keyUsage);
-  if (extension === undefined) return undefined;
-  const flags = AsnConvert.parse(extension.extnValue, KeyUsage).toNumber();
-  return keyUsageNames.filter(([flag]) => (flags & flag) !== 0).map(([, label]) => label);
+/** Key usage names, or undefined when the certificate has no KeyUsage extension. */
+function keyUsageOf(certificate: ParsedCertificate): string[] | undefined {
+  const value = certificate.extensions.get('2.5.29.15');
+  if (value === undefined) return undefined;
+  const { reader, root } = readWhole(value);
+  const bits = reader.content(reader.expect(root, 0x03, 'KeyUsage'));
+  return keyUsageNames.filter((_, bit) => (((bits[1 + Math.floor(bit / 8)] ?? 0) >> (7 - (bit % 8))) & 1) === 1);
 }
 
-function publicKeyDetails(certificate: Certificate): { algorithm: string; size: number | undefined; curve: string | undefined } {
-  const spki = certificate.tbsCertificate.subjectPublicKeyInfo;
-  const oid = spki.algorithm.algorithm;
+function publicKeyDetails(certificate: ParsedCertificate): { algorithm: string; size: number | undefined; curve: string | undefined } {
+  const oid = certificate.publicKeyAlgorithm;
   const algorithm = keyAlgorithms[oid] ?? oid;
   if (gostKeySizes[oid] !== undefined) return { algorithm, size: gostKeySizes[oid], curve: undefined };
   try {
-    const key = createPublicKey({ key: Buffer.from(AsnConvert.serialize(spki)), format: 'der', type: 'spki' });
+    const key = createPublicKey({ key: Buffer.from(certificate.reader.raw(certificate.subjectPublicKeyInfo)), format: 'der', type: 'spki' });
     const details = key.asymmetricKeyDetails;
     const curve = details?.namedCurve;
     const curveSizes: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521 };
@@ -138,29 +185,11 @@ function publicKeyDetails(certificate: Certificate): { algorithm: string; size: 
   }
 }
 
-function hexOf(bytes: ArrayBuffer | Uint8Array): string {
-  return Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString('hex');
-}
-
-/** The certificate serial as lower-case hex without leading zero bytes. */
-export function serialHexOf(certificate: Certificate): string {
-  const bytes = new Uint8Array(certificate.tbsCertificate.serialNumber);
-  let start = 0;
-  while (start < bytes.length - 1 && bytes[start] === 0) start += 1;
-  return hexOf(bytes.subarray(start));
-}
-
-/** Validity period of a certificate. */
-export function validityOf(certificate: Certificate): { notBefore: Date; notAfter: Date } {
-  const validity = certificate.tbsCertificate.validity;
-  return { notBefore: validity.notBefore.getTime(), notAfter: validity.notAfter.getTime() };
-}
-
 /** Everything a person needs to recognise a certificate. */
 export function summarizeCertificate(der: Uint8Array, now: Date = new Date()): CertificateSummary {
   const certificate = parseCertificate(der);
-  const subject = new Map(nameAttributes(certificate.tbsCertificate.subject));
-  const { notBefore, notAfter } = validityOf(certificate);
+  const subject = new Map(nameAttributes(certificate.reader, certificate.subject));
+  const { notBefore, notAfter } = certificate;
   const keyUsage = keyUsageOf(certificate);
   const key = publicKeyDetails(certificate);
   const surname = subject.get(nameOids.surname);
@@ -178,8 +207,8 @@ export function summarizeCertificate(der: Uint8Array, now: Date = new Date()): C
     innLe: subject.get(nameOids.innLe),
     ogrn: subject.get(nameOids.ogrn),
     ogrnip: subject.get(nameOids.ogrnip),
-    issuer: formatName(certificate.tbsCertificate.issuer),
-    serialHex: serialHexOf(certificate),
+    issuer: formatName(certificate.reader, certificate.issuer),
+    serialHex: Buffer.from(certificate.serial).toString('hex'),
     notBefore: notBefore.toISOString(),
     notAfter: notAfter.toISOString(),
     keyAlgorithm: key.algorithm,
