@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   const rawToken = openRaw(factory.module);
   const rsaSigner = await service.openSigner({ certificate: 'id:01', pin: Buffer.from(pin) });
   const ecSigner = await service.openSigner({ certificate: 'id:02', pin: Buffer.from(pin) });
-  const rounds = Number(process.env.NEDRADESK_BENCH_ROUNDS ?? '3');
+  const rounds = Number(process.env.NEDRADESK_BENCH_ROUNDS ?? '5');
   const [rawRsa = 0, signerRsa = 0] = await interleaved(rounds, [
     ['raw pkcs11js C_Sign, RSA-2048', () => rawToken.signRsa()],
     ['Signer in-process, RSA-2048', () => rsaSigner.sign(payload)],
