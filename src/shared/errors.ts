@@ -35,6 +35,8 @@ export const errorMessages = {
   FILE_TOO_LARGE: 'Файл слишком большой. Уменьшите размер файла или разделите его на части.',
   SIGNATURE_FORMAT: 'Файл подписи повреждён или не является подписью CAdES.',
   OPERATION_CANCELLED: 'Операция отменена.',
+  CATALOG_TYPE_UNKNOWN: 'Неизвестный вид заявления или отчёта. Выберите вид документа из списка или обновите NedraDesk.',
+  PDF_INVALID: 'Файл не является исправным PDF-документом. Сформируйте печатную форму заново.',
 } as const;
 
 /** A stable error code. */

@@ -20,7 +20,7 @@ export const singleUploadLimit = 50_000_000;
 /** A file name safe inside a flat package: no folders, no characters Windows refuses, bounded. */
 export function safeEntryName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
+   
   let cleaned = base.normalize('NFC').replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_').replace(/^[.\s]+|[.\s]+$/g, '');
   if (cleaned === '') cleaned = 'документ';
   if (cleaned.toLowerCase() === manifestName) cleaned = 'manifest (документ).json';

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { AppError } from '../../../shared/errors';
@@ -77,7 +78,7 @@ function nameProblem(name: string): PackageProblemCode | undefined {
   if (name.endsWith('/') || name.endsWith('\\')) return 'ZIP_FOLDER_ENTRY';
   if (name.split(/[\\/]/).includes('..') || name.startsWith('/') || name.startsWith('\\') || /^[a-zA-Z]:/.test(name)) return 'ZIP_PATH_TRAVERSAL';
   if (name.includes('/') || name.includes('\\')) return 'ZIP_FOLDER_ENTRY';
-  // eslint-disable-next-line no-control-regex
+   
   if (name === '' || name === '.' || /[\u0000-\u001f\u007f<>:"|?*]/.test(name) || name.length > 255) return 'ZIP_BAD_NAME';
   return undefined;
 }
@@ -86,10 +87,26 @@ function openStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
   return new Promise((resolve, reject) => zip.openReadStream(entry, (error, stream) => (error || stream === undefined ? reject(error ?? new Error('no stream')) : resolve(stream))));
 }
 
+function readLocalHeader(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<yauzl.LocalFileHeader> {
+  return new Promise((resolve, reject) => zip.readLocalFileHeader(entry, (error, header) => (error ? reject(error) : resolve(header))));
+}
+
+/** Thrown when an entry's bytes contradict its headers. */
+class InconsistentEntry extends Error {}
+
 /** Streams an entry: SHA-256 and size always, the bytes when `keep` allows (capped). */
 async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, keep: number): Promise<{ sha256: string; size: number; bytes: Buffer | undefined }> {
+  // The local header must name the same file as the central directory: tools that read local
+  // headers would otherwise extract something else than what was checked (APPNOTE §4.3.7).
+  const local = await readLocalHeader(zip, entry);
+  if (!local.fileName.equals(entry.fileNameRaw)) throw new InconsistentEntry('local header names another file');
+  const hasDescriptor = (local.generalPurposeBitFlag & 0x8) !== 0;
+  if (!hasDescriptor && (local.crc32 !== entry.crc32 || local.compressedSize !== entry.compressedSize || local.uncompressedSize !== entry.uncompressedSize)) {
+    throw new InconsistentEntry('local header disagrees with the central directory');
+  }
   const stream = await openStream(zip, entry);
   const hash = createHash('sha256');
+  let crc = 0;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -100,8 +117,10 @@ async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, keep: number): 
       throw new AppError('FILE_TOO_LARGE', { entry: entry.fileName });
     }
     hash.update(chunk);
+    crc = crc32(chunk, crc);
     if (size <= keep) chunks.push(chunk);
   }
+  if (crc >>> 0 !== entry.crc32 >>> 0) throw new InconsistentEntry('CRC-32 mismatch');
   return { sha256: hash.digest('hex'), size, bytes: size <= keep ? Buffer.concat(chunks) : undefined };
 }
 
@@ -204,8 +223,9 @@ async function inspectOpen(zip: yauzl.ZipFile, options: InspectOptions): Promise
     try {
       read = await readEntry(zip, entry, keep);
     } catch (error) {
-      const code = error instanceof AppError && error.code === 'FILE_TOO_LARGE' ? 'ZIP_BOMB' : /too many|too few|expected/i.test(error instanceof Error ? error.message : '') ? 'ZIP_BOMB' : 'ZIP_UNREADABLE';
-      return refuse(code, name, error instanceof Error && code === 'ZIP_UNREADABLE' ? `(${error.message})` : undefined);
+      const message = error instanceof Error ? error.message : String(error);
+      const code = error instanceof AppError && error.code === 'FILE_TOO_LARGE' ? 'ZIP_BOMB' : /too many|too few|expected/i.test(message) && !(error instanceof InconsistentEntry) ? 'ZIP_BOMB' : 'ZIP_UNREADABLE';
+      return refuse(code, name, code === 'ZIP_UNREADABLE' ? `(${message})` : undefined);
     }
     hashes.set(name, { sha256: read.sha256, size: read.size });
     if (isSignature && read.bytes !== undefined) signatures.set(name, read.bytes);
