@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { appVersion } from '../version';
 import { describeError, exitCodeFor, exitCodes } from './output';
+import { registerPackageCommands } from './package-commands';
 import { registerSignatureCommands } from './signature-commands';
 
 /** Builds the command tree (kept apart from `parseAsync` so tests can drive it). */
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerSignatureCommands(program);
+  registerPackageCommands(program);
   for (const command of program.commands) command.exitOverride().helpOption('-h, --help', 'показать справку');
   return program;
 }
