@@ -91,6 +91,11 @@ export interface DocumentRule {
   note?: string;
 }
 
+/** Whether attachments under this rule need the document's own date (freshness or validity rules). */
+export function needsDocumentDate(rule: DocumentRule): boolean {
+  return rule.maxAgeDays !== undefined || rule.validityDays !== undefined;
+}
+
 /** A kind of document attached to an application or report. */
 export interface DocumentRoleDefinition {
   /** Stable ASCII code, e.g. `license-copy`. */
@@ -198,7 +203,8 @@ export interface DocumentInspection {
   declaredFormat?: DocumentFormat;
   /** The format the content shows, or undefined when it is none of the known ones. */
   detectedFormat?: DocumentFormat;
-  pdf?: { version: string; encrypted: boolean; pageCount?: number; damaged?: string };
+  /** `scanDpi`: resolution of full-page scanned images, the lowest over the pages that have one. */
+  pdf?: { version: string; encrypted: boolean; pageCount?: number; scanDpi?: number; damaged?: string };
   image?: { width: number; height: number; dpiX?: number; dpiY?: number };
   xml?: { wellFormed: boolean; rootElement?: string; error?: string; line?: number; column?: number };
   office?: { valid: boolean; error?: string };

@@ -80,6 +80,10 @@ describe('catalog contents', () => {
     expect(report?.documents[0]?.role.rule).toMatchObject({ formats: ['pdf', 'xml'], maxBytes: 10 * 1024 * 1024 });
   });
 
+  it('is plain data that crosses the IPC boundary unchanged', () => {
+    expect(JSON.parse(JSON.stringify(catalog))).toEqual(catalog);
+  });
+
   it('gives every field a Russian label and every volume field its units', () => {
     for (const entry of catalog) {
       const keys = entry.fields.map((field) => field.key);

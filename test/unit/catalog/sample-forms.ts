@@ -13,6 +13,7 @@ import type {
   FormData,
   PeriodValue,
 } from '../../../src/shared/catalog-types';
+import { needsDocumentDate } from '../../../src/shared/catalog-types';
 
 /** «Today» for every validation in these tests. */
 export const today = '2026-11-20';
@@ -88,7 +89,7 @@ export function sampleInspection(format: DocumentFormat, fileName: string, size 
 /** A valid attachment for a role, in the role's first allowed format (or `format`). */
 export function sampleAttachment(role: DocumentRoleDefinition, format: DocumentFormat = role.rule.formats[0] ?? 'pdf'): AttachmentInput {
   const fileName = `${role.code}.${extensions[format]}`;
-  const needsDate = role.rule.maxAgeDays !== undefined || role.rule.validityDays !== undefined;
+  const needsDate = needsDocumentDate(role.rule);
   return { role: role.code, inspection: sampleInspection(format, fileName), ...(needsDate ? { documentDate: '2026-11-10' } : {}) };
 }
 

@@ -15,6 +15,27 @@ export async function buildPdf(pages = 2): Promise<Uint8Array> {
   return document.save();
 }
 
+/** A scanned PDF: one A4 page per image, each JPEG drawn over the whole page. */
+export async function buildScannedPdf(jpeg: Buffer, pages = 1): Promise<Uint8Array> {
+  const document = await PDFDocument.create();
+  // A fresh copy: pdf-lib reads the bytes through a DataView over the whole ArrayBuffer, and small
+  // Node buffers share a pooled one at an offset.
+  const image = await document.embedJpg(new Uint8Array(jpeg));
+  for (let index = 0; index < pages; index += 1) {
+    const page = document.addPage([595.28, 841.89]);
+    page.drawImage(image, { x: 0, y: 0, width: 595.28, height: 841.89 });
+  }
+  return document.save();
+}
+
+/** A text PDF with a small logo image (not a scan). */
+export async function buildPdfWithLogo(jpeg: Buffer): Promise<Uint8Array> {
+  const document = await PDFDocument.create();
+  const page = document.addPage([595.28, 841.89]);
+  page.drawImage(await document.embedJpg(new Uint8Array(jpeg)), { x: 40, y: 760, width: 60, height: 60 });
+  return document.save();
+}
+
 /**
  * A PDF whose trailer names an encryption dictionary (ISO 32000-1 §7.6.1), as a password-protected
  * file does; the /Encrypt dictionary is a standard security handler R3 entry.
@@ -103,7 +124,7 @@ function sof0(width: number, height: number): Buffer {
 
 /** A JPEG header with the given resolution source: JFIF density or EXIF resolution. */
 export function buildJpeg(options: { width: number; height: number; jfif?: { units: number; x: number; y: number }; exif?: { resolution: number; unit: number; littleEndian: boolean } }): Buffer {
-  const parts = [Buffer.from([0xff, 0xd8])];
+  const parts: Buffer[] = [Buffer.from([0xff, 0xd8])];
   parts.push(options.jfif === undefined ? jfif(0, 1, 1) : jfif(options.jfif.units, options.jfif.x, options.jfif.y));
   if (options.exif !== undefined) parts.push(exif(options.exif.resolution, options.exif.unit, options.exif.littleEndian));
   parts.push(segment(0xdb, Buffer.alloc(65)), sof0(options.width, options.height), Buffer.from([0xff, 0xd9]));

@@ -4,10 +4,11 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findCatalogEntry } from '../../../src/main/core/catalog/catalog';
 import { inspectDocument } from '../../../src/main/core/documents/inspect-document';
+import { validateFormFiles } from '../../../src/main/core/forms/validate-files';
 import { validateForm } from '../../../src/main/core/forms/validate-form';
 import { AppError } from '../../../src/shared/errors';
 import { sampleAttachments, sampleData, today } from '../catalog/sample-forms';
-import { buildEncryptedPdf, buildJpeg, buildPdf, buildPng, docxParts, writeZip, xlsxParts } from './document-files';
+import { buildEncryptedPdf, buildJpeg, buildPdf, buildPdfWithLogo, buildPng, buildScannedPdf, docxParts, writeZip, xlsxParts } from './document-files';
 
 let dir: string;
 const file = (name: string) => path.join(dir, name);
@@ -24,6 +25,9 @@ beforeAll(async () => {
   writeFileSync(file('exif-be-cm.jpg'), buildJpeg({ width: 2000, height: 1000, exif: { resolution: 59, unit: 3, littleEndian: false } }));
   writeFileSync(file('no-density.jpg'), buildJpeg({ width: 800, height: 600 }));
   writeFileSync(file('plan.pdf'), buildJpeg({ width: 1240, height: 1754, jfif: { units: 1, x: 300, y: 300 } }));
+  writeFileSync(file('license-scan-150.pdf'), await buildScannedPdf(buildJpeg({ width: 1240, height: 1754, jfif: { units: 1, x: 150, y: 150 } }), 2));
+  writeFileSync(file('license-scan-300.pdf'), await buildScannedPdf(buildJpeg({ width: 3508, height: 2480, jfif: { units: 1, x: 300, y: 300 } })));
+  writeFileSync(file('letter-with-logo.pdf'), await buildPdfWithLogo(buildJpeg({ width: 200, height: 200 })));
   writeFileSync(file('map.png'), buildPng(2480, 3508, 11811));
   writeFileSync(file('map-72.png'), buildPng(600, 800, 2835));
   writeFileSync(file('map-no-phys.png'), buildPng(600, 800));
@@ -43,6 +47,17 @@ describe('inspectDocument', () => {
     const result = await inspectDocument(file('report.pdf'));
     expect(result).toMatchObject({ fileName: 'report.pdf', declaredFormat: 'pdf', detectedFormat: 'pdf', pdf: { version: '1.7', encrypted: false, pageCount: 3 } });
     expect(result.size).toBeGreaterThan(300);
+  });
+
+  it.each([
+    ['license-scan-150.pdf', 150, 2],
+    ['license-scan-300.pdf', 300, 1],
+  ])('measures the resolution of the full-page scans in %s', async (name, dpi, pages) => {
+    expect((await inspectDocument(file(name))).pdf).toEqual({ version: '1.7', encrypted: false, pageCount: pages, scanDpi: dpi });
+  });
+
+  it('does not take a text PDF with a small logo for a scan', async () => {
+    expect((await inspectDocument(file('letter-with-logo.pdf'))).pdf?.scanDpi).toBeUndefined();
   });
 
   it('recognises a password-protected PDF by /Encrypt in its trailer', async () => {
@@ -168,8 +183,15 @@ describe('inspected files through validateForm', () => {
     ]);
   });
 
-  it('accepts a licence copy scanned at 300 dpi', async () => {
+  it('accepts a licence copy scanned at 300 dpi, as JPEG or as PDF', async () => {
     expect(await validateWith('license-copy', 'scan-300.jpeg')).toEqual([]);
+    expect(await validateWith('license-copy', 'license-scan-300.pdf')).toEqual([]);
+  });
+
+  it('refuses a licence copy PDF whose scanned pages are 150 dpi', async () => {
+    const problems = await validateWith('license-copy', 'license-scan-150.pdf');
+    expect(problems.map((problem) => [problem.rule, problem.target])).toEqual([['DPI_TOO_LOW', 'documents.license-copy/license-scan-150.pdf']]);
+    expect(problems[0]?.message).toContain('150 dpi, а нужно не менее 300 dpi');
   });
 
   it('names a JPEG saved as plan.pdf as a JPEG', async () => {
@@ -181,5 +203,21 @@ describe('inspected files through validateForm', () => {
 
   it('refuses a password-protected technical map', async () => {
     expect((await validateWith('technical-maps', 'locked.pdf')).map((problem) => problem.rule)).toEqual(['ENCRYPTED_PDF']);
+  });
+});
+
+describe('validateFormFiles', () => {
+  it('inspects files on disk and reports their problems together with the fields', async () => {
+    const report = findCatalogEntry('report.extraction')!;
+    const problems = await validateFormFiles(report, { ...sampleData(report), worksEnd: '2026-01-01' }, [
+      { role: 'report-file', path: file('bad.xml'), fileName: 'otchet.xml' },
+      { role: 'report-tables', path: file('missing.xlsx') },
+    ], { today });
+    expect(problems.map((problem) => `${problem.target}:${problem.rule}`)).toEqual([
+      'worksEnd:FIELD_ORDER',
+      'documents.report-file/otchet.xml:XML_MALFORMED',
+      `documents.report-tables/${file('missing.xlsx')}:DOCUMENT_REQUIRED`,
+    ]);
+    expect(problems[1]?.message).toContain('строка 3');
   });
 });

@@ -44,7 +44,7 @@ describe('validateForm document rules', () => {
       attachments: withAttachment('rights-registration', { documentDate: '2026-11-10', inspection: sampleInspection('pdf', 'rights.pdf', 6 * megabyte) }),
       target: 'documents.rights-registration/rights.pdf',
       rule: 'FILE_TOO_LARGE',
-      message: /весит 6,0 МБ, а для документа «Заявление о регистрации прав» допускается не более 5,0 МБ/,
+      message: /весит 6 МБ, а для документа «Заявление о регистрации прав» допускается не более 5 МБ/,
     },
     {
       name: 'a licence copy in DOCX',

@@ -8,7 +8,7 @@
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { PDFDocument } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFName, PDFNumber, PDFStream } from 'pdf-lib';
 import yauzl from 'yauzl';
 import type { DocumentFormat, DocumentInspection } from '../../../shared/catalog-types';
 import { AppError } from '../../../shared/errors';
@@ -81,8 +81,8 @@ export async function inspectDocument(filePath: string, fileName: string = path.
       }
     } else if (looksLikeXml(head)) {
       result.detectedFormat = 'xml';
-      if (size > fullReadLimit) result.xml = { wellFormed: false, error: 'файл слишком большой для проверки' };
-      else result.xml = checkXmlWellFormed((await readAt(handle, 0, size)).toString('utf8'));
+      // Larger files are refused by every size rule anyway; parsing them would only cost memory.
+      if (size <= fullReadLimit) result.xml = checkXmlWellFormed((await readAt(handle, 0, size)).toString('utf8'));
     }
   } finally {
     await handle.close();
@@ -117,10 +117,42 @@ async function inspectPdf(handle: FileHandle, size: number, head: Buffer): Promi
   if (size > fullReadLimit) return { version, encrypted };
   try {
     const document = await PDFDocument.load(await readAt(handle, 0, size), { updateMetadata: false, throwOnInvalidObject: true });
-    return { version, encrypted, pageCount: document.getPageCount() };
+    const scanDpi = lowestScanDpi(document);
+    return { version, encrypted, pageCount: document.getPageCount(), ...(scanDpi === undefined ? {} : { scanDpi }) };
   } catch (error) {
     return { version, encrypted, damaged: error instanceof Error ? error.message.slice(0, 200) : 'не удалось разобрать PDF' };
   }
+}
+
+/**
+ * The resolution of a scanned PDF: for each page whose largest image has the page's proportions
+ * (a full-page scan, ±8 %), image pixels per inch of page (ISO 32000-1 §8.9.5 image dictionary
+ * /Width, /Height; 72 points per inch). The lowest over all such pages; undefined for PDFs
+ * without full-page images (text documents are not scans).
+ */
+function lowestScanDpi(document: PDFDocument): number | undefined {
+  let lowest: number | undefined;
+  for (const page of document.getPages()) {
+    const { width: pageWidth, height: pageHeight } = page.getSize();
+    const xObjects = page.node.Resources()?.lookupMaybe(PDFName.of('XObject'), PDFDict);
+    if (xObjects === undefined || pageWidth <= 0 || pageHeight <= 0) continue;
+    let largest: { width: number; height: number } | undefined;
+    for (const [, reference] of xObjects.entries()) {
+      const object = document.context.lookup(reference);
+      if (!(object instanceof PDFStream) || object.dict.lookupMaybe(PDFName.of('Subtype'), PDFName) !== PDFName.of('Image')) continue;
+      const width = object.dict.lookupMaybe(PDFName.of('Width'), PDFNumber)?.asNumber() ?? 0;
+      const height = object.dict.lookupMaybe(PDFName.of('Height'), PDFNumber)?.asNumber() ?? 0;
+      if (largest === undefined || width * height > largest.width * largest.height) largest = { width, height };
+    }
+    if (largest === undefined || largest.width <= 0 || largest.height <= 0) continue;
+    // A landscape scan placed on a portrait page (or the reverse) is drawn rotated.
+    const [imageLong, imageShort] = [Math.max(largest.width, largest.height), Math.min(largest.width, largest.height)];
+    const [pageLong, pageShort] = [Math.max(pageWidth, pageHeight), Math.min(pageWidth, pageHeight)];
+    if (Math.abs(imageLong / imageShort / (pageLong / pageShort) - 1) > 0.08) continue;
+    const dpi = Math.round(Math.min(imageLong / (pageLong / 72), imageShort / (pageShort / 72)));
+    lowest = lowest === undefined ? dpi : Math.min(lowest, dpi);
+  }
+  return lowest;
 }
 
 // ---- JPEG ---------------------------------------------------------------------------------------

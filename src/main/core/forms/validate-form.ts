@@ -12,6 +12,7 @@ import type {
   FormData,
   FormProblem,
 } from '../../../shared/catalog-types';
+import { needsDocumentDate } from '../../../shared/catalog-types';
 import { AppError } from '../../../shared/errors';
 import { findCatalogEntry } from '../catalog/catalog';
 import { checkFieldValue, formatRussianDate, isEmptyValue, parseIsoDate, periodBounds } from './field-rules';
@@ -29,6 +30,12 @@ export const formatNames: Record<DocumentFormat, string> = {
 const formatLabels: Record<DocumentFormat, string> = { pdf: 'PDF', jpeg: 'JPEG', png: 'PNG', xml: 'XML', docx: 'DOCX', xlsx: 'XLSX' };
 const formatExtensions: Record<DocumentFormat, string> = { pdf: '.pdf', jpeg: '.jpg', png: '.png', xml: '.xml', docx: '.docx', xlsx: '.xlsx' };
 
+/** «PDF», «PDF или JPEG», «PDF, JPEG или PNG». */
+function listFormats(formats: readonly DocumentFormat[]): string {
+  const labels = formats.map((format) => formatLabels[format]);
+  return labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} или ${labels.at(-1) ?? ''}`;
+}
+
 /** Options of `validateForm`. */
 export interface ValidateFormOptions {
   /** «Today» as `YYYY-MM-DD` (UTC); defaults to the current date. Tests and reproducible runs pass it. */
@@ -38,7 +45,7 @@ export interface ValidateFormOptions {
 /** Bytes as «12,4 МБ» / «850 КБ». */
 export function formatFileSize(bytes: number): string {
   const megabyte = 1024 * 1024;
-  if (bytes >= megabyte) return `${(bytes / megabyte).toFixed(1).replace('.', ',')} МБ`;
+  if (bytes >= megabyte) return `${(bytes / megabyte).toFixed(1).replace(/\.0$/, '').replace('.', ',')} МБ`;
   if (bytes >= 1024) return `${Math.round(bytes / 1024)} КБ`;
   return `${bytes} байт`;
 }
@@ -136,7 +143,7 @@ function checkDocuments(entry: CatalogEntry, attachments: readonly AttachmentInp
 
 /** «PDF или JPEG, не более 10,0 МБ, не менее 300 dpi». */
 export function describeRule(role: DocumentRoleDefinition): string {
-  const parts = [role.rule.formats.map((format) => formatLabels[format]).join(' или ')];
+  const parts = [listFormats(role.rule.formats)];
   if (role.rule.maxBytes !== undefined) parts.push(`не более ${formatFileSize(role.rule.maxBytes)}`);
   if (role.rule.minDpi !== undefined) parts.push(`сканы не менее ${role.rule.minDpi} dpi`);
   if (role.rule.maxAgeDays !== undefined) parts.push(`дата не старше ${role.rule.maxAgeDays} дней`);
@@ -153,7 +160,7 @@ function checkAttachment(role: DocumentRoleDefinition, attachment: AttachmentInp
     problems.push({ target, rule: problem, message });
   };
   const name = inspection.fileName;
-  const allowed = rule.formats.map((format) => formatLabels[format]).join(' или ');
+  const allowed = listFormats(rule.formats);
 
   if (inspection.size === 0) {
     add('FILE_EMPTY', `Файл ${name} пустой (0 байт). Приложите файл документа заново.`);
@@ -191,6 +198,9 @@ function checkAttachment(role: DocumentRoleDefinition, attachment: AttachmentInp
   if (inspection.office !== undefined && !inspection.office.valid) {
     add('OFFICE_DAMAGED', `Файл ${name} повреждён: ${inspection.office.error ?? 'нет обязательных частей документа'}. Сохраните его заново в Word или Excel.`);
   }
+  if (rule.minDpi !== undefined && inspection.pdf?.scanDpi !== undefined && inspection.pdf.scanDpi < rule.minDpi) {
+    add('DPI_TOO_LOW', `Скан ${name} («${role.title}») имеет разрешение ${inspection.pdf.scanDpi} dpi, а нужно не менее ${rule.minDpi} dpi. Отсканируйте документ заново с разрешением ${rule.minDpi} dpi.`);
+  }
   if (rule.minDpi !== undefined && inspection.image !== undefined) {
     const { dpiX, dpiY } = inspection.image;
     if (dpiX === undefined || dpiY === undefined) {
@@ -200,7 +210,7 @@ function checkAttachment(role: DocumentRoleDefinition, attachment: AttachmentInp
     }
   }
 
-  if (rule.maxAgeDays !== undefined || rule.validityDays !== undefined) {
+  if (needsDocumentDate(rule)) {
     if (attachment.documentDate === undefined || attachment.documentDate.trim() === '') {
       add('DOCUMENT_DATE_REQUIRED', `Укажите дату документа ${name} («${role.title}»): по ней проверяется ${rule.maxAgeDays !== undefined ? 'его актуальность' : 'срок его действия'}.`);
     } else {

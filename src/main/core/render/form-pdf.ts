@@ -16,7 +16,7 @@ import { a4, embedFonts, millimetre, wrapText, type EmbeddedFonts } from './pdf-
 export const formPageMargins = { left: 20 * millimetre, right: 15 * millimetre, top: 18 * millimetre, bottom: 20 * millimetre } as const;
 
 /** Height kept free at the bottom of the last page for the signature mark. */
-export const signatureMarkArea = { width: 80 * millimetre, height: 32 * millimetre } as const;
+export const signatureMarkArea = { width: 80 * millimetre, height: 25 * millimetre } as const;
 
 const ink = rgb(0.1, 0.1, 0.12);
 const muted = rgb(0.38, 0.4, 0.44);
@@ -186,7 +186,7 @@ function drawAttachments(writer: PageWriter, model: FormDocumentModel): void {
     writer.text('Приложений нет.', { colour: muted });
     return;
   }
-  const widths = [0.05, 0.33, 0.3, 0.11, 0.21].map((share) => share * writer.width) as [number, number, number, number, number];
+  const widths = [0.05, 0.3, 0.34, 0.1, 0.21].map((share) => share * writer.width) as [number, number, number, number, number];
   writer.row(
     [
       { text: '№', width: widths[0], bold: true, size: 8.5 },
@@ -249,11 +249,15 @@ export async function renderFormPdf(input: FormRenderInput): Promise<Uint8Array>
   writer.heading('3. Приложения');
   drawAttachments(writer, model);
 
-  // Keep the bottom of the last page free for the signature mark stamped after signing.
-  writer.gap(10);
-  writer.ensure(signatureMarkArea.height + 34);
-  writer.text(`Дата формирования: ${formatTimestamp(model.createdAt).slice(0, 10)}`, { size: 10 });
-  writer.text('Документ подписывается электронной подписью уполномоченного лица.', { size: 9, colour: muted });
+  // The signature block: the bottom of the last page, date on the left, the right part kept free
+  // for the signature mark stamped after signing (signature-mark.ts draws it there).
+  writer.gap(12);
+  writer.ensure(signatureMarkArea.height);
+  writer.y = formPageMargins.bottom + signatureMarkArea.height;
+  const blockWidth = writer.width - signatureMarkArea.width - 12;
+  writer.text(`Дата формирования: ${formatTimestamp(model.createdAt).slice(0, 10)}`, { size: 10, width: blockWidth });
+  writer.gap(2);
+  writer.text('Документ подписывается электронной подписью уполномоченного лица.', { size: 8.5, colour: muted, width: blockWidth });
 
   drawFooters(writer, model);
   return document.save({ useObjectStreams: false });

@@ -63,7 +63,11 @@ export async function stampSignatureMark(pdfBytes: Uint8Array, mark: SignatureMa
   const size = 7.5;
   const lineHeight = size * 1.3;
   const lines: Array<{ text: string; bold: boolean; size: number }> = [];
-  for (const text of wrapText('ДОКУМЕНТ ПОДПИСАН ЭЛЕКТРОННОЙ ПОДПИСЬЮ', bold, 8, textWidth)) lines.push({ text, bold: true, size: 8 });
+  // The heading stays on one line: shrink it to the box rather than wrap it.
+  const heading = 'ДОКУМЕНТ ПОДПИСАН ЭЛЕКТРОННОЙ ПОДПИСЬЮ';
+  let headingSize = 8.5;
+  while (headingSize > 5 && bold.widthOfTextAtSize(heading, headingSize) > textWidth) headingSize -= 0.25;
+  lines.push({ text: heading, bold: true, size: headingSize });
   const details = [
     `Сертификат: ${formatSerial(mark.certificateSerial)}`,
     `Владелец: ${mark.owner}`,
