@@ -8,6 +8,9 @@
  */
 import { z } from 'zod';
 import type { Result } from './result';
+import type { CabinetNotification, License, Order, OrganisationRole, PackageStatus, Person, ReportDeadline } from './cabinet';
+import type { CatalogEntry, DocumentInspection, FormProblem } from './catalog-types';
+import type { PackageManifest, PackageReport } from './packages';
 import type { TokenCertificate, TokenDescription } from './tokens';
 import type { VerificationReport } from './verification';
 
@@ -29,6 +32,54 @@ export interface SignedFileInfo {
 }
 
 const filePath = z.string().min(1).max(4096);
+
+/** Where the cabinet is, who is logged in, and for which organisation. */
+export interface CabinetState {
+  profile: { kind: 'stand' | 'url'; url: string | undefined };
+  standRunning: boolean;
+  person: Person | undefined;
+  roles: OrganisationRole[];
+  organisation: OrganisationRole | undefined;
+}
+
+/** A package waiting in, or gone through, the outbox. */
+export interface OutboxItem {
+  id: string;
+  packagePath: string;
+  typeCode: string;
+  title: string;
+  organisationOid: string;
+  state: 'waiting' | 'sending' | 'failed' | 'done';
+  attempts: number;
+  nextAttemptAt: string | undefined;
+  lastError: { code: string; message: string } | undefined;
+  orderId: string | undefined;
+  status: PackageStatus;
+  registrationNumber: string | undefined;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One line of «Проверка рабочего места». */
+export interface DiagnosticCheck {
+  id: string;
+  title: string;
+  status: 'ok' | 'warning' | 'error';
+  detail: string;
+  /** What to do, in plain words, when not ok. */
+  fix: string | undefined;
+}
+
+export interface DiagnosticsReport {
+  generatedAt: string;
+  checks: DiagnosticCheck[];
+  /** The same as text, for «Скопировать отчёт для поддержки»; never holds a secret. */
+  text: string;
+}
+
+const attachedFile = z.object({ role: z.string().min(1).max(100), path: filePath, fileName: z.string().max(255).optional(), documentDate: z.string().max(10).optional() }).strict();
+const formData = z.record(z.string().max(100), z.unknown());
+const pin = z.string().min(1).max(64);
 
 export const apiInputs = {
   'app:info': z.object({}).strict(),
@@ -58,6 +109,41 @@ export const apiInputs = {
       operationId: z.string().max(64).optional(),
     })
     .strict(),
+  /** Browser mode: a dropped file's bytes are written to a private temporary folder; its path comes back. */
+  'files:stage': z.object({ name: z.string().min(1).max(255), contentBase64: z.string().max(70_000_000) }).strict(),
+  'catalog:list': z.object({}).strict(),
+  'documents:inspect': z.object({ path: filePath, fileName: z.string().max(255).optional() }).strict(),
+  'forms:validate': z.object({ typeCode: z.string().min(1).max(100), data: formData, files: z.array(attachedFile).max(100) }).strict(),
+  'forms:render': z.object({ typeCode: z.string().min(1).max(100), data: formData, files: z.array(attachedFile).max(100) }).strict(),
+  'packages:build': z
+    .object({
+      typeCode: z.string().min(1).max(100),
+      title: z.string().max(300).optional(),
+      data: formData,
+      files: z.array(attachedFile).max(100),
+      certificate: z.string().min(1).max(200),
+      token: z.string().max(64).optional(),
+      pin,
+      operationId: z.string().max(64).optional(),
+    })
+    .strict(),
+  'packages:inspect': z.object({ path: filePath }).strict(),
+  'cabinet:state': z.object({}).strict(),
+  'cabinet:set-profile': z.object({ kind: z.enum(['stand', 'url']), url: z.string().url().max(2000).optional() }).strict(),
+  'cabinet:login-signature': z.object({ certificate: z.string().min(1).max(200), token: z.string().max(64).optional(), pin }).strict(),
+  'cabinet:login-password-start': z.object({}).strict(),
+  'cabinet:login-password-finish': z.object({}).strict(),
+  'cabinet:choose-organisation': z.object({ organisationOid: z.string().min(1).max(64) }).strict(),
+  'cabinet:logout': z.object({}).strict(),
+  'outbox:submit': z.object({ packagePath: filePath, typeCode: z.string().min(1).max(100), title: z.string().min(1).max(300), trainingOutcome: z.enum(['approved', 'needs-rework', 'rejected']).optional() }).strict(),
+  'outbox:list': z.object({}).strict(),
+  'orders:list': z.object({}).strict(),
+  'orders:file': z.object({ orderId: z.string().min(1).max(100), name: z.string().min(1).max(255) }).strict(),
+  'licenses:list': z.object({}).strict(),
+  'deadlines:list': z.object({}).strict(),
+  'notifications:list': z.object({}).strict(),
+  'notifications:read': z.object({ id: z.string().min(1).max(100) }).strict(),
+  'diagnostics:run': z.object({}).strict(),
 } as const;
 
 /** Output type of every call. */
@@ -67,6 +153,29 @@ export interface ApiOutputs {
   'certificates:list': TokenCertificate[];
   'signatures:sign': SignedFileInfo[];
   'signatures:verify': VerificationReport & { contentPath: string | undefined };
+  'files:stage': { path: string };
+  'catalog:list': CatalogEntry[];
+  'documents:inspect': DocumentInspection;
+  'forms:validate': FormProblem[];
+  'forms:render': { pdfPath: string; xmlPath: string };
+  'packages:build': { packagePath: string; manifest: PackageManifest };
+  'packages:inspect': PackageReport;
+  'cabinet:state': CabinetState;
+  'cabinet:set-profile': CabinetState;
+  'cabinet:login-signature': CabinetState;
+  'cabinet:login-password-start': { authorizationUrl: string };
+  'cabinet:login-password-finish': CabinetState;
+  'cabinet:choose-organisation': CabinetState;
+  'cabinet:logout': CabinetState;
+  'outbox:submit': OutboxItem;
+  'outbox:list': OutboxItem[];
+  'orders:list': Order[];
+  'orders:file': { path: string };
+  'licenses:list': License[];
+  'deadlines:list': ReportDeadline[];
+  'notifications:list': CabinetNotification[];
+  'notifications:read': null;
+  'diagnostics:run': DiagnosticsReport;
 }
 
 export type ApiMethod = keyof typeof apiInputs;
@@ -81,9 +190,13 @@ export interface ApiEvents {
   progress: { operationId: string; done: number; total: number; stage: string };
   /** The token list changed: a token was inserted or removed, or its PIN state changed. */
   'tokens:changed': { tokens: TokenDescription[] };
+  /** The outbox changed: a package was queued, sent, failed or accepted. */
+  'outbox:changed': { items: OutboxItem[] };
+  /** An order's status changed in the cabinet (status sync). */
+  'package:status': { orderId: string; title: string; status: PackageStatus };
 }
 export type ApiEventName = keyof ApiEvents;
-export const apiEventNames: ApiEventName[] = ['progress', 'tokens:changed'];
+export const apiEventNames: ApiEventName[] = ['progress', 'tokens:changed', 'outbox:changed', 'package:status'];
 
 /** Implementation of the contract on the main side: one async handler per call. */
 export type ApiHandlers = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutput<M>> };

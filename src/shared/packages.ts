@@ -81,6 +81,8 @@ export interface PackageDocumentReport {
   indication: Indication | undefined;
   subIndication: SubIndication | undefined;
   signers: string[];
+  /** SNILS of each signer (qualified certificates carry it), in signing order. */
+  signerSnils: Array<string | undefined>;
 }
 
 export interface PackageReport {

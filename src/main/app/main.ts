@@ -2,13 +2,17 @@
  * Electron main process: lifecycle, the one window, security and IPC registration.
  * This folder is the only place that imports electron (lint rule `layering`).
  */
-import { app, BrowserWindow, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, Menu, Notification, session, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { startStand } from '../../stand/server';
+import { CabinetService } from '../services/cabinet-service';
 import { createDispatcher } from '../services/dispatch';
+import { loadTrustAnchors } from '../services/trust-store';
 import { createHandlers } from '../services/handlers';
 import { appVersion } from '../version';
 import { apiEventNames, ipcEventChannelOf, type ApiEventName, type ApiEvents } from '../../shared/api';
+import { packageStatuses } from '../../shared/cabinet';
 import { TokenSupervisor } from '../token/token-supervisor';
 import { registerApiChannels } from './ipc';
 import { buildApplicationMenu } from './menu';
@@ -20,6 +24,7 @@ const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
 const appUrl = pathToFileURL(rendererIndex).toString();
 let mainWindow: BrowserWindow | undefined;
 let tokens: TokenSupervisor | undefined;
+let cabinet: CabinetService | undefined;
 
 /** Pushes an event of the contract to the window. */
 function emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void {
@@ -72,7 +77,20 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     Menu.setApplicationMenu(buildApplicationMenu());
     tokens = new TokenSupervisor({ launch: utilityProcessLauncher() });
-    registerApiChannels(createDispatcher(createHandlers({ mode: 'electron', version: appVersion, tokens, emit })), appUrl);
+    const dataDir = process.env.NEDRADESK_DATA_DIR ?? app.getPath('userData');
+    const trustAnchors = () => loadTrustAnchors(dataDir);
+    cabinet = new CabinetService({
+      dataDir,
+      startStand: async () => startStand({ dataDir: path.join(dataDir, 'stand'), trustAnchors: await trustAnchors(), log: () => undefined }),
+      onOutboxChange: (items) => emit('outbox:changed', { items }),
+      onStatus: (item) => {
+        if (item.orderId === undefined) return;
+        emit('package:status', { orderId: item.orderId, title: item.title, status: item.status });
+        // A desktop notification: the accountant need not keep the window in view.
+        if (Notification.isSupported()) new Notification({ title: 'NedraDesk', body: `«${item.title}»: ${packageStatuses[item.status]}` }).show();
+      },
+    });
+    registerApiChannels(createDispatcher(createHandlers({ mode: 'electron', version: appVersion, tokens, cabinet, dataDir, trustAnchors, emit })), appUrl);
     mainWindow = createMainWindow();
     tokens.watchTokens((list) => emit('tokens:changed', { tokens: list }));
   });
@@ -84,6 +102,6 @@ if (!app.requestSingleInstanceLock()) {
     const closing = tokens;
     tokens = undefined;
     event.preventDefault();
-    void closing.close().finally(() => app.quit());
+    void Promise.allSettled([closing.close(), cabinet?.close()]).finally(() => app.quit());
   });
 }

@@ -3,8 +3,12 @@
  * Used where the Electron runtime is absent, by end-to-end tests and in development.
  */
 import path from 'node:path';
+import { resolveDataDir } from '../core/files/data-dir';
+import { CabinetService } from '../services/cabinet-service';
 import { createDispatcher } from '../services/dispatch';
 import { createHandlers } from '../services/handlers';
+import { loadTrustAnchors } from '../services/trust-store';
+import { startStand } from '../../stand/server';
 import { childProcessLauncher, TokenSupervisor } from '../token/token-supervisor';
 import { appVersion } from '../version';
 import { startWebHost, type WebHost } from './web-host';
@@ -23,7 +27,16 @@ async function main(): Promise<void> {
   const tokens = new TokenSupervisor({ launch: childProcessLauncher({ entry: path.join(__dirname, 'token-process.cjs') }) });
   // Handlers exist before the host does; events go out once it runs.
   const hostRef: { current?: WebHost } = {};
-  const handlers = createHandlers({ mode: 'browser', version: appVersion, tokens, emit: (event, payload) => hostRef.current?.emit(event, payload) });
+  const dataDir = resolveDataDir();
+  const trustAnchors = () => loadTrustAnchors(dataDir);
+  const cabinet = new CabinetService({
+    dataDir,
+    // «Учебный стенд»: started inside the app on demand, with its own database in the data folder.
+    startStand: async () => startStand({ dataDir: path.join(dataDir, 'stand'), trustAnchors: await trustAnchors(), log: () => undefined }),
+    onOutboxChange: (items) => hostRef.current?.emit('outbox:changed', { items }),
+    onStatus: (item) => item.orderId && hostRef.current?.emit('package:status', { orderId: item.orderId, title: item.title, status: item.status }),
+  });
+  const handlers = createHandlers({ mode: 'browser', version: appVersion, tokens, cabinet, dataDir, trustAnchors, emit: (event, payload) => hostRef.current?.emit(event, payload) });
   const dispatch = createDispatcher(handlers);
   const requested = portFromArguments(process.argv.slice(2));
   const host = await startWebHost({ rendererDir, dispatch, port: requested }).catch(async (error: NodeJS.ErrnoException) => {
@@ -35,7 +48,7 @@ async function main(): Promise<void> {
   process.stdout.write(`NedraDesk в режиме браузера: ${host.url}\n`);
   const stop = (): void => {
     stopWatching();
-    void Promise.allSettled([tokens.close(), host.close()]).then(() => process.exit(0));
+    void Promise.allSettled([tokens.close(), cabinet.close(), host.close()]).then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -263,7 +263,7 @@ async function inspectOpen(zip: yauzl.ZipFile, options: InspectOptions): Promise
     const hash = hashes.get(document.name) as { sha256: string; size: number };
     const signature = signatures.get(`${document.name}.sig`);
     if (signature === undefined) {
-      reports.push({ fileName: document.name, role: roles.get(document.name), size: hash.size, sha256: hash.sha256, indication: undefined, subIndication: undefined, signers: [] });
+      reports.push({ fileName: document.name, role: roles.get(document.name), size: hash.size, sha256: hash.sha256, indication: undefined, subIndication: undefined, signers: [], signerSnils: [] });
       continue;
     }
     const verdict = verifyCades(signature, {
@@ -284,6 +284,7 @@ async function inspectOpen(zip: yauzl.ZipFile, options: InspectOptions): Promise
       indication: verdict.indication,
       subIndication: verdict.subIndication,
       signers: verdict.signers.map((signer) => signer.signer?.owner ?? '—'),
+      signerSnils: verdict.signers.map((signer) => signer.signer?.snils),
     });
   }
   return { indication: overall(problems, reports), problems, manifest, documents: reports, entries: entries.length };

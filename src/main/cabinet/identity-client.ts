@@ -1,0 +1,188 @@
+/**
+ * Logging in to an ESIA-style identity provider (design §5): by electronic signature (a challenge
+ * signed with the user's token) or by password + SMS code in the provider's own page, with the
+ * authorization code returned to a loopback address (RFC 8252) and protected by PKCE (RFC 7636).
+ * Tokens live in memory only, in a session that refreshes them before they expire.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { AppError } from '../../shared/errors';
+import type { Signer } from '../core/crypto/algorithms';
+import { createCadesSignature } from '../core/crypto/cades';
+import type { CabinetErrorBody } from '../../shared/cabinet';
+
+export const nedradeskClientId = 'nedradesk';
+
+interface TokenAnswer {
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+  person_oid: string;
+}
+
+function loginError(status: number, body: Partial<CabinetErrorBody> | undefined): AppError {
+  if (status >= 500) return new AppError('CABINET_UNREACHABLE', { status, serverCode: body?.code });
+  return new AppError('LOGIN_FAILED', { status, serverCode: body?.code, ...(body?.details ?? {}) }, body?.message ? { message: body.message } : undefined);
+}
+
+async function postForm(baseUrl: string, path: string, fields: Record<string, string>, fetcher: typeof fetch): Promise<Response> {
+  try {
+    return await fetcher(new URL(path, baseUrl), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(), redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+  } catch (error) {
+    throw new AppError('CABINET_UNREACHABLE', { reason: error instanceof Error ? error.message : String(error), path }, { cause: error });
+  }
+}
+
+async function tokenRequest(baseUrl: string, fields: Record<string, string>, fetcher: typeof fetch): Promise<TokenAnswer> {
+  const response = await postForm(baseUrl, '/idp/token', { client_id: nedradeskClientId, ...fields }, fetcher);
+  const body = (await response.json().catch(() => undefined)) as (TokenAnswer & Partial<CabinetErrorBody>) | undefined;
+  if (!response.ok || body?.access_token === undefined) throw loginError(response.status, body);
+  return body;
+}
+
+/** Tokens of a logged-in person, refreshed before expiry; never written anywhere. */
+export class CabinetSession {
+  private accessValue: string;
+  private refreshValue: string;
+  private expiresAt: number;
+  private refreshing: Promise<void> | undefined;
+  readonly personOid: string;
+
+  constructor(
+    readonly baseUrl: string,
+    answer: TokenAnswer,
+    private readonly options: { fetch?: typeof fetch; now?: () => number } = {},
+  ) {
+    this.accessValue = answer.access_token;
+    this.refreshValue = answer.refresh_token;
+    this.personOid = answer.person_oid;
+    this.expiresAt = this.now() + answer.expires_in * 1000;
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  /** A valid access token: refreshed when less than a minute is left. */
+  async accessToken(): Promise<string> {
+    if (this.expiresAt - this.now() < 60_000) await this.refresh();
+    return this.accessValue;
+  }
+
+  /** Refreshes the tokens (one refresh at a time); a failed refresh asks for a new login. */
+  refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      try {
+        const answer = await tokenRequest(this.baseUrl, { grant_type: 'refresh_token', refresh_token: this.refreshValue }, this.options.fetch ?? fetch);
+        this.accessValue = answer.access_token;
+        this.refreshValue = answer.refresh_token;
+        this.expiresAt = this.now() + answer.expires_in * 1000;
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'CABINET_UNREACHABLE') throw error;
+        throw new AppError('CABINET_LOGIN_REQUIRED', { reason: 'refresh failed' }, { cause: error });
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  /** Ends the session at the provider. */
+  async logout(): Promise<void> {
+    await postForm(this.baseUrl, '/idp/logout', { refresh_token: this.refreshValue }, this.options.fetch ?? fetch).catch(() => undefined);
+  }
+}
+
+/** Logs in with an electronic signature: the provider's challenge is signed (CAdES, attached). */
+export async function loginWithSignature(baseUrl: string, signer: Signer, options: { fetch?: typeof fetch } = {}): Promise<CabinetSession> {
+  const fetcher = options.fetch ?? fetch;
+  const challengeResponse = await postForm(baseUrl, '/idp/signature/challenge', { client_id: nedradeskClientId }, fetcher);
+  const challengeBody = (await challengeResponse.json().catch(() => undefined)) as { challengeId?: string; challenge?: string } & Partial<CabinetErrorBody>;
+  if (!challengeResponse.ok || challengeBody?.challenge === undefined || challengeBody.challengeId === undefined) throw loginError(challengeResponse.status, challengeBody);
+  const challenge = Buffer.from(challengeBody.challenge, 'base64');
+  const signature = await createCadesSignature({ signer, contentDigest: createHash('sha256').update(challenge).digest(), content: challenge });
+  const response = await postForm(baseUrl, '/idp/signature/token', { client_id: nedradeskClientId, challengeId: challengeBody.challengeId, signature: Buffer.from(signature).toString('base64') }, fetcher);
+  const body = (await response.json().catch(() => undefined)) as (TokenAnswer & Partial<CabinetErrorBody>) | undefined;
+  if (!response.ok || body?.access_token === undefined) throw loginError(response.status, body);
+  return new CabinetSession(baseUrl, body, options);
+}
+
+/** PKCE verifier and S256 challenge (RFC 7636 §4.1–4.2). */
+export function pkcePair(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/** A login in the provider's page: open `authorizationUrl` in a browser window, then await the session. */
+export interface BrowserLogin {
+  authorizationUrl: string;
+  session: Promise<CabinetSession>;
+  close(): void;
+}
+
+/**
+ * Starts a password + SMS login: a one-shot loopback server receives the authorization code
+ * (RFC 8252 §7.3), the code is exchanged with the PKCE verifier, and the page says «Вход выполнен».
+ */
+export async function startBrowserLogin(baseUrl: string, options: { fetch?: typeof fetch; timeoutMs?: number } = {}): Promise<BrowserLogin> {
+  const { verifier, challenge } = pkcePair();
+  const state = randomBytes(16).toString('base64url');
+  let settle: { resolve(session: CabinetSession): void; reject(error: unknown): void } | undefined;
+  const session = new Promise<CabinetSession>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  session.catch(() => undefined);
+  const server: Server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/callback') {
+      response.writeHead(404).end();
+      return;
+    }
+    const code = url.searchParams.get('code');
+    if (url.searchParams.get('state') !== state || code === null) {
+      response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Ответ входа не совпадает с запросом. Начните вход заново в NedraDesk.');
+      settle?.reject(new AppError('LOGIN_FAILED', { reason: 'state mismatch' }));
+      return;
+    }
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    tokenRequest(baseUrl, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: `http://127.0.0.1:${port}/callback` }, options.fetch ?? fetch).then(
+      (answer) => {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><meta charset="utf-8"><title>Вход выполнен</title><p>Вход выполнен. Вернитесь в NedraDesk — окно можно закрыть.</p>');
+        settle?.resolve(new CabinetSession(baseUrl, answer, options));
+        server.close();
+      },
+      (error: unknown) => {
+        response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Войти не удалось. Вернитесь в NedraDesk и начните вход заново.');
+        settle?.reject(error);
+        server.close();
+      },
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const timer = setTimeout(() => {
+    settle?.reject(new AppError('LOGIN_FAILED', { reason: 'timeout' }));
+    server.close();
+  }, options.timeoutMs ?? 10 * 60_000);
+  timer.unref();
+  const authorizationUrl = new URL('/idp/authorize', baseUrl);
+  authorizationUrl.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: nedradeskClientId,
+    redirect_uri: `http://127.0.0.1:${port}/callback`,
+    state,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    scope: 'openid cabinet',
+  }).toString();
+  return {
+    authorizationUrl: authorizationUrl.toString(),
+    session,
+    close: () => {
+      clearTimeout(timer);
+      server.close();
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/**
+ * The user data folder: `NEDRADESK_DATA_DIR` (or `--data-dir`), else the OS convention
+ * (Linux `$XDG_CONFIG_HOME/NedraDesk` or `~/.config/NedraDesk`, Windows `%APPDATA%\NedraDesk`).
+ */
+import { homedir } from 'node:os';
+import path from 'node:path';
+
+/** Where NedraDesk keeps its data. */
+export function resolveDataDir(explicit?: string): string {
+  if (explicit !== undefined) return explicit;
+  if (process.env.NEDRADESK_DATA_DIR !== undefined) return process.env.NEDRADESK_DATA_DIR;
+  if (process.platform === 'win32') return path.join(process.env.APPDATA ?? path.join(homedir(), 'AppData', 'Roaming'), 'NedraDesk');
+  return path.join(process.env.XDG_CONFIG_HOME ?? path.join(homedir(), '.config'), 'NedraDesk');
+}

@@ -1,0 +1,207 @@
+/**
+ * The cabinet use cases: which cabinet (the training stand started inside the app, or a URL),
+ * who is logged in (tokens in memory only), for which organisation, the outbox and the status
+ * and notification sync.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CabinetState, OutboxItem } from '../../shared/api';
+import type { Order, OrganisationRole, Person } from '../../shared/cabinet';
+import { AppError } from '../../shared/errors';
+import { CabinetClient } from '../cabinet/cabinet-client';
+import { CabinetSession, loginWithSignature, startBrowserLogin, type BrowserLogin } from '../cabinet/identity-client';
+import { Outbox } from '../cabinet/outbox';
+import type { Signer } from '../core/crypto/algorithms';
+import { writeFileAtomic } from '../core/files/atomic-write';
+import { createLogger } from '../log/logger';
+
+const log = createLogger('cabinet.service');
+
+/** A cabinet the app can start itself (the training stand). */
+export interface EmbeddedStand {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface CabinetServiceOptions {
+  dataDir: string;
+  startStand?: () => Promise<EmbeddedStand>;
+  onOutboxChange?: (items: OutboxItem[]) => void;
+  onStatus?: (item: OutboxItem) => void;
+  syncIntervalMs?: number;
+  outboxBaseDelayMs?: number;
+}
+
+interface Profile {
+  kind: 'stand' | 'url';
+  url: string | undefined;
+}
+
+/** One per app: the cabinet connection and the outbox. */
+export class CabinetService {
+  private profile: Profile;
+  private stand: EmbeddedStand | undefined;
+  private session: CabinetSession | undefined;
+  private person: Person | undefined;
+  private roles: OrganisationRole[] = [];
+  private organisation: OrganisationRole | undefined;
+  private browserLogin: BrowserLogin | undefined;
+  private syncTimer: NodeJS.Timeout | undefined;
+  private lastSync = '1970-01-01T00:00:00.000Z';
+  private orders = new Map<string, Order>();
+  readonly outbox: Outbox;
+
+  constructor(private readonly options: CabinetServiceOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.profile = this.loadProfile();
+    this.outbox = new Outbox({
+      file: path.join(options.dataDir, 'outbox.json'),
+      client: (organisationOid) => (this.organisation?.organisationOid === organisationOid ? this.client() : undefined),
+      ...(options.onOutboxChange ? { onChange: options.onOutboxChange } : {}),
+      ...(options.onStatus ? { onStatus: options.onStatus } : {}),
+      ...(options.outboxBaseDelayMs !== undefined ? { baseDelayMs: options.outboxBaseDelayMs } : {}),
+    });
+  }
+
+  private loadProfile(): Profile {
+    try {
+      const stored = JSON.parse(readFileSync(path.join(this.options.dataDir, 'cabinet-profile.json'), 'utf8')) as Profile;
+      if (stored.kind === 'stand' || (stored.kind === 'url' && typeof stored.url === 'string')) return stored;
+    } catch {
+      // First run: the training stand.
+    }
+    return { kind: 'stand', url: undefined };
+  }
+
+  /** The cabinet's address, starting the embedded stand when that is the profile. */
+  async baseUrl(): Promise<string> {
+    if (this.profile.kind === 'url' && this.profile.url !== undefined) return this.profile.url;
+    if (this.stand === undefined) {
+      if (this.options.startStand === undefined) throw new AppError('CABINET_UNREACHABLE', { reason: 'no training stand in this build' });
+      this.stand = await this.options.startStand();
+      log.info('training stand started', { url: this.stand.url });
+    }
+    return this.stand.url;
+  }
+
+  state(): CabinetState {
+    return {
+      profile: { kind: this.profile.kind, url: this.profile.kind === 'url' ? this.profile.url : this.stand?.url },
+      standRunning: this.stand !== undefined,
+      person: this.person,
+      roles: this.roles,
+      organisation: this.organisation,
+    };
+  }
+
+  async setProfile(profile: Profile): Promise<CabinetState> {
+    this.profile = profile.kind === 'url' ? { kind: 'url', url: profile.url } : { kind: 'stand', url: undefined };
+    await writeFileAtomic(path.join(this.options.dataDir, 'cabinet-profile.json'), JSON.stringify(this.profile));
+    this.logoutLocally();
+    return this.state();
+  }
+
+  private client(): CabinetClient | undefined {
+    if (this.session === undefined) return undefined;
+    return new CabinetClient({ baseUrl: this.session.baseUrl, session: this.session, organisationOid: this.organisation?.organisationOid });
+  }
+
+  /** The client for the chosen organisation, or the error that says what is missing. */
+  requireClient(): CabinetClient {
+    if (this.session === undefined) throw new AppError('CABINET_LOGIN_REQUIRED');
+    if (this.organisation === undefined) throw new AppError('ORGANISATION_NOT_CHOSEN');
+    return this.client() as CabinetClient;
+  }
+
+  private async afterLogin(session: CabinetSession): Promise<CabinetState> {
+    this.session = session;
+    const client = this.client() as CabinetClient;
+    this.person = await client.person();
+    this.roles = await client.roles();
+    // One organisation: chosen at once; several: the person chooses.
+    this.organisation = this.roles.length === 1 ? this.roles[0] : undefined;
+    this.startSync();
+    this.outbox.kick();
+    return this.state();
+  }
+
+  async loginWithSignature(signer: Signer): Promise<CabinetState> {
+    return this.afterLogin(await loginWithSignature(await this.baseUrl(), signer));
+  }
+
+  /** Starts a password + SMS login; the UI opens the address in a browser window. */
+  async startPasswordLogin(): Promise<{ authorizationUrl: string }> {
+    this.browserLogin?.close();
+    this.browserLogin = await startBrowserLogin(await this.baseUrl());
+    return { authorizationUrl: this.browserLogin.authorizationUrl };
+  }
+
+  async finishPasswordLogin(): Promise<CabinetState> {
+    if (this.browserLogin === undefined) throw new AppError('LOGIN_FAILED', { reason: 'no login started' });
+    const login = this.browserLogin;
+    try {
+      return await this.afterLogin(await login.session);
+    } finally {
+      login.close();
+      if (this.browserLogin === login) this.browserLogin = undefined;
+    }
+  }
+
+  chooseOrganisation(organisationOid: string): CabinetState {
+    const role = this.roles.find((candidate) => candidate.organisationOid === organisationOid);
+    if (role === undefined) throw new AppError('ORGANISATION_NOT_CHOSEN', { organisationOid });
+    this.organisation = role;
+    this.orders.clear();
+    this.lastSync = '1970-01-01T00:00:00.000Z';
+    this.outbox.kick();
+    void this.syncNow().catch(() => undefined);
+    return this.state();
+  }
+
+  private logoutLocally(): void {
+    this.session = undefined;
+    this.person = undefined;
+    this.roles = [];
+    this.organisation = undefined;
+    this.orders.clear();
+    if (this.syncTimer !== undefined) clearInterval(this.syncTimer);
+    this.syncTimer = undefined;
+  }
+
+  async logout(): Promise<CabinetState> {
+    await this.session?.logout();
+    this.logoutLocally();
+    return this.state();
+  }
+
+  private startSync(): void {
+    if (this.syncTimer !== undefined) clearInterval(this.syncTimer);
+    this.syncTimer = setInterval(() => void this.syncNow().catch((error: unknown) => log.warn('sync failed', { code: error instanceof AppError ? error.code : 'INTERNAL_ERROR' })), this.options.syncIntervalMs ?? 10_000);
+    this.syncTimer.unref();
+  }
+
+  /** Orders updated since the last sync: kept for the UI and given to the outbox. */
+  async syncNow(): Promise<Order[]> {
+    const client = this.client();
+    if (client === undefined || this.organisation === undefined) return [...this.orders.values()];
+    const { orders, serverTime } = await client.ordersUpdatedAfter(this.lastSync);
+    for (const order of orders) this.orders.set(order.orderId, order);
+    this.lastSync = serverTime;
+    await this.outbox.sync(orders);
+    return [...this.orders.values()];
+  }
+
+  async listOrders(): Promise<Order[]> {
+    await this.syncNow().catch((error: unknown) => {
+      if (!(error instanceof AppError && error.code === 'CABINET_UNREACHABLE')) throw error;
+    });
+    return [...this.orders.values()].sort((left, right) => right.updatedAt.localeCompare(left.updatedAt));
+  }
+
+  async close(): Promise<void> {
+    this.outbox.stop();
+    this.browserLogin?.close();
+    if (this.syncTimer !== undefined) clearInterval(this.syncTimer);
+    await this.stand?.close();
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * `npm run stand`: the training stand on 127.0.0.1 (default port 5790).
+ * Options: --port N, --data-dir DIR (default: the user data folder's "stand"), --trust CERT_FILE
+ * (repeatable: CAs whose certificates may log in and sign), --step-ms N (status step delay),
+ * --scenario auto|approved|needs-rework|rejected.
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { pemBlocks } from '../main/core/crypto/x509';
+import { demoPassword } from './database';
+import { startStand } from './server';
+
+function option(name: string): string | undefined {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+function options(name: string): string[] {
+  return process.argv.flatMap((value, index) => (value === name && process.argv[index + 1] !== undefined ? [process.argv[index + 1] as string] : []));
+}
+
+async function main(): Promise<void> {
+  const dataDir = option('--data-dir') ?? process.env.NEDRADESK_STAND_DIR ?? path.join(process.env.XDG_DATA_HOME ?? path.join(homedir(), '.local', 'share'), 'NedraDesk', 'stand');
+  const trustAnchors = options('--trust').flatMap((file) => {
+    const bytes = readFileSync(file);
+    return bytes.toString('latin1').includes('-----BEGIN') ? pemBlocks(bytes.toString('latin1'), 'CERTIFICATE') : [bytes];
+  });
+  const scenario = option('--scenario') as 'auto' | 'approved' | 'needs-rework' | 'rejected' | undefined;
+  const stand = await startStand({
+    dataDir,
+    port: Number(option('--port') ?? process.env.NEDRADESK_STAND_PORT ?? 5790),
+    trustAnchors,
+    stepDelayMs: Number(option('--step-ms') ?? 5000),
+    ...(scenario ? { scenario } : {}),
+  });
+  process.stdout.write(`Учебный стенд NedraDesk: ${stand.url}\nДанные: ${dataDir}\nПароль демо-пользователей: ${demoPassword}\n`);
+  const stop = (): void => {
+    void stand.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Не удалось запустить учебный стенд: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
