@@ -19,6 +19,8 @@ export interface StandOptions {
   accessTokenSeconds?: number;
   maxUploadBytes?: number;
   chunkMinBytes?: number;
+  /** Orders one person may create per service in ten minutes (default 20). */
+  ordersPerWindow?: number;
   log?: (line: string) => void;
   now?: () => Date;
 }
@@ -76,7 +78,7 @@ export async function startStand(options: StandOptions): Promise<RunningStand> {
     scenario: options.scenario ?? 'auto',
     maxUploadBytes,
     chunk: { minBytes: options.chunkMinBytes ?? 5_000_000, maxBytes: 50_000_000, windowMs: 5 * 60_000 },
-    ordersPerWindow: 20,
+    ordersPerWindow: options.ordersPerWindow ?? 20,
     orderWindowMs: 10 * 60_000,
     now,
     log,
