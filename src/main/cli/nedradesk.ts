@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { appVersion } from '../version';
 import { describeError, exitCodeFor, exitCodes } from './output';
+import { registerCabinetCommands } from './cabinet-commands';
 import { registerPackageCommands } from './package-commands';
 import { registerSignatureCommands } from './signature-commands';
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerSignatureCommands(program);
   registerPackageCommands(program);
+  registerCabinetCommands(program);
   for (const command of program.commands) command.exitOverride().helpOption('-h, --help', 'показать справку');
   return program;
 }

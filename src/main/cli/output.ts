@@ -51,6 +51,12 @@ export function exitCodeFor(error: unknown): number {
 /** The message printed for an error: Russian text, the code, and safe details for support. */
 export function describeError(error: unknown): string {
   if (error instanceof AppError) {
+    const problems = error.details?.problems;
+    if (Array.isArray(problems) && problems.every((problem) => typeof problem === 'object' && problem !== null && 'message' in problem)) {
+      // Form problems: one line each, with the field or document they concern.
+      const lines = (problems as Array<{ target?: string; message: string }>).map((problem) => `  - ${problem.target ? `${problem.target}: ` : ''}${problem.message}`);
+      return [`Ошибка: ${error.message} [${error.code}]`, ...lines].join('\n');
+    }
     const details = error.details === undefined ? '' : ` ${JSON.stringify(error.details)}`;
     const text = error.message !== '' ? error.message : isErrorCode(error.code) ? errorMessage(error.code) : '';
     return `Ошибка: ${text} [${error.code}]${details}`;

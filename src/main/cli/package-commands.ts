@@ -7,7 +7,18 @@ import type { Command } from 'commander';
 import { indicationTexts } from '../../shared/verification';
 import { fileError } from '../core/crypto/digest';
 import { inspectPackage } from '../core/packages/inspect';
-import { exitCodes, printJson, printLine } from './output';
+import { catalog } from '../core/catalog/catalog';
+import { withChain } from '../core/crypto/chain';
+import type { FormData } from '../../shared/catalog-types';
+import { AppError } from '../../shared/errors';
+import { buildApplicationPackage } from '../services/application-service';
+import { openPkcs12Signer } from '../token/pkcs12-signer';
+import { LocalTokenService } from '../token/token-service';
+import { appVersion } from '../version';
+import { exitCodes, formatTable, printJson, printLine } from './output';
+import { readSecret } from './secret-input';
+import path from 'node:path';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 
 const repeatable = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -21,8 +32,98 @@ async function readFiles(paths: readonly string[]): Promise<Uint8Array[]> {
   );
 }
 
-/** Registers `inspect`. */
+/** FORM.json of `nedradesk pack`. */
+interface FormFile {
+  title?: string;
+  organisation: { name: string; inn: string; ogrn?: string; address?: string };
+  fields: FormData;
+}
+
+async function readForm(file: string): Promise<FormFile> {
+  const bytes = await readFile(file).catch((error: unknown) => {
+    throw fileError(error, file);
+  });
+  let parsed: FormFile;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8')) as FormFile;
+  } catch (error) {
+    throw new AppError('INVALID_INPUT', { path: file, reason: 'FORM.json is not JSON' }, { cause: error });
+  }
+  if (typeof parsed.organisation?.inn !== 'string' || typeof parsed.organisation.name !== 'string' || typeof parsed.fields !== 'object') {
+    throw new AppError('INVALID_INPUT', { path: file, reason: 'FORM.json needs {organisation: {name, inn, ogrn?, address?}, fields: {...}}' });
+  }
+  return parsed;
+}
+
+/** Registers `types`, `pack` and `inspect`. */
 export function registerPackageCommands(program: Command): void {
+  program
+    .command('types')
+    .description('виды заявлений и отчётов, которые знает NedraDesk')
+    .option('--json', 'вывод в JSON (поля и документы каждого вида)')
+    .action((options: { json?: boolean }) => {
+      if (options.json === true) return printJson(catalog);
+      printLine(formatTable(['Код', 'Вид', 'Название'], catalog.map((entry) => [entry.code, entry.kind === 'report' ? 'отчёт' : 'заявление', entry.title])));
+    });
+
+  program
+    .command('pack')
+    .description('собрать подписанный пакет: проверка формы и документов, PDF и XML, подпись каждого файла (один ввод PIN-кода), опись, ZIP')
+    .requiredOption('--type <code>', 'вид заявления или отчёта (см. nedradesk types)')
+    .requiredOption('--data <file>', 'FORM.json: {organisation: {name, inn, ogrn, address}, fields: {...}, title?}')
+    .option('--attach <role=file>', 'документ для роли (можно несколько раз)', repeatable, [] as string[])
+    .option('--cert <selector>', 'сертификат: отпечаток, id:<CKA_ID> или label:<метка>')
+    .option('--p12 <file>', 'файл ключа PKCS#12 вместо токена')
+    .option('--module <path>', 'библиотека PKCS#11')
+    .option('--token <label>', 'метка или серийный номер токена')
+    .option('--pin-env <name>', 'переменная окружения с PIN-кодом (или паролем к .p12)')
+    .option('--pin-file <path>', 'файл с PIN-кодом (или паролем к .p12)')
+    .option('--chain <file>', 'сертификат УЦ для включения в подписи (можно несколько раз)', repeatable, [] as string[])
+    .requiredOption('--out <file>', 'куда записать пакет')
+    .option('--json', 'вывод описи в JSON')
+    .action(async (options: { type: string; data: string; attach: string[]; cert?: string; p12?: string; module?: string; token?: string; pinEnv?: string; pinFile?: string; chain: string[]; out: string; json?: boolean }) => {
+      const form = await readForm(options.data);
+      const files = options.attach.map((item) => {
+        const separator = item.indexOf('=');
+        if (separator <= 0) throw new AppError('INVALID_INPUT', { attach: item, reason: 'use ROLE=FILE' });
+        return { role: item.slice(0, separator), path: item.slice(separator + 1) };
+      });
+      const secretSource = { ...(options.pinEnv ? { env: options.pinEnv } : {}), ...(options.pinFile ? { file: options.pinFile } : {}) };
+      const chain = await readFiles(options.chain);
+      let close = async (): Promise<void> => undefined;
+      let signer;
+      if (options.p12 !== undefined) {
+        const bytes = await readFile(options.p12).catch((error: unknown) => {
+          throw fileError(error, options.p12 as string);
+        });
+        signer = openPkcs12Signer(bytes, await readSecret(secretSource, 'Пароль к файлу ключа: '));
+      } else {
+        if (options.cert === undefined) throw new AppError('INVALID_INPUT', { reason: 'укажите --cert или --p12' });
+        const tokens = LocalTokenService.open({ explicit: options.module });
+        try {
+          const tokenSigner = await tokens.openSigner({ certificate: options.cert, token: options.token, pin: await readSecret(secretSource, 'PIN-код токена: ') });
+          close = async () => {
+            await tokenSigner.close();
+            await tokens.close();
+          };
+          signer = tokenSigner;
+        } catch (error) {
+          await tokens.close();
+          throw error;
+        }
+      }
+      try {
+        const work = mkdtempSync(path.join(path.dirname(path.resolve(options.out)), '.nedradesk-pack-'));
+        const built = await buildApplicationPackage({ typeCode: options.type, title: form.title, data: form.fields, files, organisation: form.organisation, signer: withChain(signer, chain), dataDir: work, generator: `NedraDesk ${appVersion}` });
+        renameSync(built.packagePath, options.out);
+        rmSync(work, { recursive: true, force: true });
+        if (options.json === true) printJson(built.manifest);
+        else printLine(`Пакет собран: ${options.out} (${built.manifest.documents.length} документов, пакет ${built.manifest.packageId})`);
+      } finally {
+        await close();
+      }
+    });
+
   program
     .command('inspect')
     .description('проверить пакет: структура архива, подписи всех файлов, опись manifest.json (0 — принят, 1 — отклонён, 2 — не установлено)')
