@@ -1,0 +1,72 @@
+/**
+ * Numbered migrations of the local database. A migration is never edited once released; changes
+ * come as the next number.
+ */
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(database: Database.Database): void;
+}
+
+const initial = `
+CREATE TABLE cabinet_profiles (
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('stand', 'url')), url TEXT, name TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE organisations (
+  oid TEXT PRIMARY KEY, inn TEXT NOT NULL, ogrn TEXT, name TEXT NOT NULL, address TEXT,
+  profile_id TEXT REFERENCES cabinet_profiles(id) ON DELETE SET NULL, role TEXT, role_expires_at TEXT
+);
+CREATE TABLE drafts (
+  id TEXT PRIMARY KEY, organisation_oid TEXT REFERENCES organisations(oid), type_code TEXT NOT NULL,
+  title TEXT NOT NULL, form_data TEXT NOT NULL, attachments TEXT NOT NULL DEFAULT '[]',
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE INDEX drafts_updated ON drafts(updated_at DESC);
+CREATE TABLE documents (
+  sha256 TEXT PRIMARY KEY, path TEXT NOT NULL, size INTEGER NOT NULL, media_type TEXT NOT NULL,
+  original_name TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE packages (
+  id TEXT PRIMARY KEY, organisation_oid TEXT REFERENCES organisations(oid), type_code TEXT NOT NULL, title TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('draft','signed','queued','sent','accepted','processing','approved','needs-rework','rejected','cancelled')),
+  version INTEGER NOT NULL DEFAULT 1, replaces_package_id TEXT REFERENCES packages(id), file_path TEXT,
+  registration_number TEXT, order_id TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE INDEX packages_list ON packages(organisation_oid, updated_at DESC, id);
+CREATE INDEX packages_status ON packages(organisation_oid, status);
+CREATE INDEX packages_registration ON packages(registration_number);
+CREATE TABLE status_history (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, package_id TEXT NOT NULL REFERENCES packages(id) ON DELETE CASCADE,
+  status TEXT NOT NULL, at TEXT NOT NULL, remark TEXT
+);
+CREATE INDEX status_history_package ON status_history(package_id, id);
+CREATE TABLE outbox (
+  package_id TEXT PRIMARY KEY REFERENCES packages(id), idempotency_key TEXT NOT NULL UNIQUE, attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT, last_error_code TEXT, last_error_message TEXT,
+  state TEXT NOT NULL CHECK (state IN ('waiting','sending','failed','done'))
+);
+CREATE TABLE notifications (
+  id TEXT PRIMARY KEY, organisation_oid TEXT REFERENCES organisations(oid), title TEXT NOT NULL, body TEXT NOT NULL,
+  at TEXT NOT NULL, read INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX notifications_unread ON notifications(organisation_oid, read, at DESC);
+CREATE TABLE licenses (
+  id TEXT PRIMARY KEY, organisation_oid TEXT REFERENCES organisations(oid), number TEXT NOT NULL, kind TEXT NOT NULL,
+  status TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL, mineral TEXT, area TEXT
+);
+CREATE INDEX licenses_valid_to ON licenses(organisation_oid, valid_to);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE journal (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT, organisation_oid TEXT, action TEXT NOT NULL,
+  object TEXT, result TEXT NOT NULL, details TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX journal_page ON journal(organisation_oid, at DESC, id DESC);
+CREATE INDEX journal_action ON journal(action, at DESC);
+-- The journal is append-only: what happened stays written.
+CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
+`;
+
+export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', up: (database) => database.exec(initial) }];
