@@ -185,7 +185,7 @@ export function registerCabinet(app: FastifyInstance, database: StandDatabase, o
     if (structural !== undefined) {
       rmSync(target, { force: true });
       journal(caller.personOid, order.organisation_oid, 'push', order.id, 'INVALID_FILES_STRUCTURE');
-      throw new StandError(400, 'INVALID_FILES_STRUCTURE', `Структура пакета неверна: ${structural.message}`, { entry: structural.entry, problem: structural.code });
+      throw new StandError(400, 'INVALID_FILES_STRUCTURE', `Структура пакета неверна${structural.entry ? ` (файл «${structural.entry}»)` : ''}: ${structural.message}`, { entry: structural.entry, problem: structural.code });
     }
     const badSignature = report.problems.find((item) => item.code === 'SIGNATURE_INVALID' || item.code === 'SIGNATURE_UNDETERMINED');
     if (badSignature !== undefined) {

@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { registerCabinet, type CabinetOptions } from './cabinet';
 import { openStandDatabase, type StandDatabase } from './database';
 import { registerIdentity, StandError } from './identity';
+import { ensureTrainingCa } from './training-ca';
 
 export interface StandOptions {
   dataDir: string;
@@ -47,6 +48,9 @@ export async function startStand(options: StandOptions): Promise<RunningStand> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const database = openStandDatabase(path.join(options.dataDir, 'stand.db'), now());
   const maxUploadBytes = options.maxUploadBytes ?? 50_000_000;
+  // The training CA is always trusted: demo tokens made by `npm run stand -- demo-token` log in.
+  const trainingCa = await ensureTrainingCa(options.dataDir);
+  const trustAnchors = [trainingCa.certificate, ...(options.trustAnchors ?? [])];
   const app = Fastify({ logger: false, bodyLimit: 60 * 1024 * 1024 });
   await app.register(multipart, { limits: { fileSize: maxUploadBytes, files: 1, fields: 10 } });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
@@ -67,13 +71,13 @@ export async function startStand(options: StandOptions): Promise<RunningStand> {
     accessTokenSeconds: options.accessTokenSeconds ?? 900,
     refreshTokenSeconds: 8 * 3600,
     codeLifetimeMs: 5 * 60_000,
-    trustAnchors: options.trustAnchors ?? [],
+    trustAnchors,
     log,
     now,
   });
   const cabinet = registerCabinet(app, database, {
     dataDir: options.dataDir,
-    trustAnchors: options.trustAnchors ?? [],
+    trustAnchors,
     stepDelayMs: options.stepDelayMs ?? 5_000,
     scenario: options.scenario ?? 'auto',
     maxUploadBytes,
@@ -90,6 +94,7 @@ export async function startStand(options: StandOptions): Promise<RunningStand> {
     return reply.type('application/yaml; charset=utf-8').send(readFileSync(file));
   });
   app.get('/health', async () => ({ status: 'ok', time: now().toISOString() }));
+  app.get('/training/ca.pem', async (_request, reply) => reply.type('application/x-pem-file').send(readFileSync(trainingCa.certificatePath)));
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 0);

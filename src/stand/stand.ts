@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { pemBlocks } from '../main/core/crypto/x509';
-import { demoPassword } from './database';
+import { demoPassword, openStandDatabase } from './database';
+import { createDemoToken, ensureTrainingCa } from './training-ca';
 import { startStand } from './server';
 
 function option(name: string): string | undefined {
@@ -20,8 +21,25 @@ function options(name: string): string[] {
   return process.argv.flatMap((value, index) => (value === name && process.argv[index + 1] !== undefined ? [process.argv[index + 1] as string] : []));
 }
 
+/** `stand demo-token --person OID [--label L] [--module PATH]`: a ready demo token for practice. */
+async function demoToken(dataDir: string): Promise<void> {
+  const personOid = option('--person') ?? '1000001';
+  const module = option('--module') ?? process.env.NEDRADESK_PKCS11_MODULE ?? '/usr/lib/softhsm/libsofthsm2.so';
+  // Training PINs come from the environment (never from arguments), with documented defaults.
+  const userPin = process.env.NEDRADESK_DEMO_PIN ?? '123456';
+  const soPin = process.env.NEDRADESK_DEMO_SO_PIN ?? '12345678';
+  const database = openStandDatabase(path.join(dataDir, 'stand.db'));
+  try {
+    const created = createDemoToken(database, await ensureTrainingCa(dataDir), { module, personOid, label: option('--label') ?? `Учебный токен ${personOid}`, userPin, soPin });
+    process.stdout.write(`Учебный токен «${created.label}» создан (серийный номер ${created.serial}). PIN-код задан переменной NEDRADESK_DEMO_PIN (по умолчанию 123456).\n`);
+  } finally {
+    database.close();
+  }
+}
+
 async function main(): Promise<void> {
   const dataDir = option('--data-dir') ?? process.env.NEDRADESK_STAND_DIR ?? path.join(process.env.XDG_DATA_HOME ?? path.join(homedir(), '.local', 'share'), 'NedraDesk', 'stand');
+  if (process.argv[2] === 'demo-token') return demoToken(dataDir);
   const trustAnchors = options('--trust').flatMap((file) => {
     const bytes = readFileSync(file);
     return bytes.toString('latin1').includes('-----BEGIN') ? pemBlocks(bytes.toString('latin1'), 'CERTIFICATE') : [bytes];

@@ -1,0 +1,171 @@
+/**
+ * The stand's training CA: created on first start in the stand's data folder, trusted by the stand,
+ * and used by `npm run stand -- demo-token` to make a ready demo token: a key pair generated ON the
+ * token (it never leaves it), a qualified-style certificate whose subject matches a demo person and
+ * their organisation, and the CA certificate next to it so signatures carry the chain.
+ */
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import pkcs11js from 'pkcs11js';
+import { caName, issueCertificate, personName, toPem } from '../main/core/crypto/certificate-issuer';
+import { certificateIssuerAndSerial } from '../main/core/crypto/cms';
+import { pemBlocks } from '../main/core/crypto/x509';
+import { writeFileAtomic } from '../main/core/files/atomic-write';
+import type { StandDatabase } from './database';
+
+const day = 86_400_000;
+
+export interface TrainingCa {
+  certificate: Uint8Array;
+  key: KeyObject;
+  keyId: Buffer;
+  certificatePath: string;
+}
+
+/** Loads the training CA from `dataDir/training-ca`, creating it on first use. */
+export async function ensureTrainingCa(dataDir: string): Promise<TrainingCa> {
+  const folder = path.join(dataDir, 'training-ca');
+  const certificatePath = path.join(folder, 'training-ca.crt.pem');
+  const keyPath = path.join(folder, 'training-ca.key.pem');
+  if (!existsSync(certificatePath) || !existsSync(keyPath)) {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const now = Date.now();
+    const issued = issueCertificate({
+      subjectName: caName('Учебный УЦ NedraDesk', 'Учебный стенд NedraDesk'),
+      publicKey,
+      privateKey,
+      issuer: 'self',
+      notBefore: new Date(now - day),
+      notAfter: new Date(now + 3650 * day),
+      ca: true,
+      keyUsage: ['keyCertSign', 'cRLSign'],
+    });
+    await writeFileAtomic(keyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    await writeFileAtomic(certificatePath, toPem(issued.der, 'CERTIFICATE'));
+  }
+  const certificate = pemBlocks(readFileSync(certificatePath, 'latin1'), 'CERTIFICATE')[0] as Uint8Array;
+  const key = createPrivateKey(readFileSync(keyPath));
+  const keyId = createHash('sha1').update(createPublicKey(key).export({ type: 'spki', format: 'der' })).digest();
+  return { certificate, key, keyId, certificatePath };
+}
+
+interface DemoPersonRow {
+  surname: string;
+  given_name: string;
+  snils: string;
+  inn: string;
+  email: string;
+  full_name: string;
+  org_inn: string;
+  ogrn: string;
+  address: string;
+  role: string;
+}
+
+export interface DemoTokenRequest {
+  module: string;
+  personOid: string;
+  label: string;
+  userPin: string;
+  soPin: string;
+}
+
+/** Creates a SoftHSM (or other initialisable) token with a demo person's key and certificate. */
+export function createDemoToken(database: StandDatabase, ca: TrainingCa, request: DemoTokenRequest): { label: string; serial: string; certificatePem: string } {
+  const person = database
+    .prepare(
+      `SELECT p.surname, p.given_name, p.snils, p.inn, p.email, o.full_name, o.inn AS org_inn, o.ogrn, o.address, m.role
+       FROM persons p JOIN members m ON m.person_oid = p.oid JOIN organisations o ON o.oid = m.organisation_oid WHERE p.oid = ? ORDER BY m.role LIMIT 1`,
+    )
+    .get(request.personOid) as DemoPersonRow | undefined;
+  if (person === undefined) throw new Error(`Нет демо-пользователя ${request.personOid}`);
+  const api = new pkcs11js.PKCS11();
+  api.load(request.module);
+  api.C_Initialize();
+  try {
+    const free = api.C_GetSlotList(true).find((slot) => !(api.C_GetTokenInfo(slot).flags & pkcs11js.CKF_TOKEN_INITIALIZED));
+    if (free === undefined) throw new Error('Нет свободного слота для нового токена');
+    api.C_InitToken(free, request.soPin, request.label.padEnd(32, ' ').slice(0, 32));
+    const slot = api.C_GetSlotList(true).find((candidate) => api.C_GetTokenInfo(candidate).label.trim() === request.label.slice(0, 32).trim());
+    if (slot === undefined) throw new Error('Токен не появился после инициализации');
+    let session = api.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+    api.C_Login(session, pkcs11js.CKU_SO, request.soPin);
+    api.C_InitPIN(session, request.userPin);
+    api.C_Logout(session);
+    api.C_CloseSession(session);
+    session = api.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+    api.C_Login(session, pkcs11js.CKU_USER, request.userPin);
+    const id = Buffer.from('01', 'hex');
+    // The key pair is generated on the token: the private key is never extractable.
+    const { publicKey: publicHandle } = api.C_GenerateKeyPair(
+      session,
+      { mechanism: pkcs11js.CKM_RSA_PKCS_KEY_PAIR_GEN },
+      [
+        { type: pkcs11js.CKA_TOKEN, value: true },
+        { type: pkcs11js.CKA_VERIFY, value: true },
+        { type: pkcs11js.CKA_MODULUS_BITS, value: 2048 },
+        { type: pkcs11js.CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
+        { type: pkcs11js.CKA_ID, value: id },
+        { type: pkcs11js.CKA_LABEL, value: `${person.surname} ${person.given_name}` },
+      ],
+      [
+        { type: pkcs11js.CKA_TOKEN, value: true },
+        { type: pkcs11js.CKA_PRIVATE, value: true },
+        { type: pkcs11js.CKA_SENSITIVE, value: true },
+        { type: pkcs11js.CKA_EXTRACTABLE, value: false },
+        { type: pkcs11js.CKA_SIGN, value: true },
+        { type: pkcs11js.CKA_ID, value: id },
+        { type: pkcs11js.CKA_LABEL, value: `${person.surname} ${person.given_name}` },
+      ],
+    );
+    const [modulus, exponent] = api.C_GetAttributeValue(session, publicHandle, [{ type: pkcs11js.CKA_MODULUS }, { type: pkcs11js.CKA_PUBLIC_EXPONENT }]);
+    const publicKey = createPublicKey({ key: { kty: 'RSA', n: (modulus?.value as Buffer).toString('base64url'), e: (exponent?.value as Buffer).toString('base64url') }, format: 'jwk' });
+    const now = Date.now();
+    const issued = issueCertificate({
+      subjectName: personName({
+        commonName: `${person.surname} ${person.given_name}`,
+        surname: person.surname,
+        givenName: person.given_name,
+        title: { admin: 'Администратор', head: 'Руководитель', employee: 'Сотрудник', auditor: 'Аудитор' }[person.role] ?? 'Сотрудник',
+        organization: person.full_name,
+        locality: person.address.split(',').find((part) => part.trim().startsWith('г.'))?.trim() ?? 'г. Москва',
+        email: person.email,
+        snils: person.snils,
+        inn: person.inn,
+        ogrn: person.ogrn,
+        innle: person.org_inn,
+      }),
+      publicKey,
+      privateKey: ca.key,
+      issuer: { name: certificateIssuerAndSerial(ca.certificate).subject as Buffer, key: ca.key, keyId: ca.keyId },
+      notBefore: new Date(now - 60_000),
+      notAfter: new Date(now + 365 * day),
+      ca: false,
+      keyUsage: ['digitalSignature', 'nonRepudiation'],
+      signTool: 'Учебный стенд NedraDesk',
+    });
+    const certificateObject = (der: Uint8Array, objectId: Buffer, label: string) => {
+      const names = certificateIssuerAndSerial(der);
+      return [
+        { type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_CERTIFICATE },
+        { type: pkcs11js.CKA_CERTIFICATE_TYPE, value: pkcs11js.CKC_X_509 },
+        { type: pkcs11js.CKA_TOKEN, value: true },
+        { type: pkcs11js.CKA_ID, value: objectId },
+        { type: pkcs11js.CKA_LABEL, value: label },
+        { type: pkcs11js.CKA_SUBJECT, value: Buffer.from(names.subject) },
+        { type: pkcs11js.CKA_ISSUER, value: Buffer.from(names.issuer) },
+        { type: pkcs11js.CKA_VALUE, value: Buffer.from(der) },
+      ];
+    };
+    api.C_CreateObject(session, certificateObject(issued.der, id, `${person.surname} ${person.given_name}`));
+    api.C_CreateObject(session, certificateObject(ca.certificate, Buffer.from('ca', 'hex'), 'Учебный УЦ NedraDesk'));
+    api.C_Logout(session);
+    api.C_CloseSession(session);
+    const serial = api.C_GetTokenInfo(slot).serialNumber.trim();
+    return { label: request.label, serial, certificatePem: toPem(issued.der, 'CERTIFICATE') };
+  } finally {
+    api.C_Finalize();
+  }
+}
