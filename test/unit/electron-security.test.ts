@@ -38,6 +38,17 @@ describe('Electron window security', () => {
     expect(isAllowedExternalLink('https://www.gosuslugi.ru.evil.example/')).toBe(false);
   });
 
+  it('sends the cabinet login page of the running login to the system browser, and nothing else new', () => {
+    const openExternal = vi.fn();
+    const loginPage = 'http://127.0.0.1:5790/idp/authorize?client_id=nedradesk&state=abc';
+    const isLoginPage = (url: string): boolean => url === loginPage;
+    expect(decideWindowOpen({ url: loginPage }, openExternal, isLoginPage)).toEqual({ action: 'deny' });
+    expect(openExternal).toHaveBeenCalledWith(loginPage);
+    openExternal.mockClear();
+    expect(decideWindowOpen({ url: 'http://127.0.0.1:5790/idp/authorize?client_id=other' }, openExternal, isLoginPage)).toEqual({ action: 'deny' });
+    expect(openExternal).not.toHaveBeenCalled();
+  });
+
   it('allows navigation only within the app page', () => {
     expect(isAllowedNavigation(`${appUrl}#/packages`, appUrl)).toBe(true);
     expect(isAllowedNavigation('https://example.org/', appUrl)).toBe(false);

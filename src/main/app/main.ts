@@ -46,7 +46,7 @@ function createMainWindow(): BrowserWindow {
     webPreferences: secureWebPreferences(path.join(__dirname, '..', 'preload', 'preload.cjs')),
   });
   if (state.maximized) window.maximize();
-  hardenWebContents(window.webContents, appUrl, (url) => void shell.openExternal(url));
+  hardenWebContents(window.webContents, appUrl, (url) => void shell.openExternal(url), (url) => cabinet?.isLoginPage(url) === true);
   window.once('ready-to-show', () => window.show());
   window.on('close', () => {
     const bounds = window.getNormalBounds();

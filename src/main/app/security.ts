@@ -45,8 +45,9 @@ export function isAllowedExternalLink(url: string): boolean {
 }
 
 /** Decision for `setWindowOpenHandler`: never a new window; allowed links go to the system browser. */
-export function decideWindowOpen(details: Pick<HandlerDetails, 'url'>, openExternal: (url: string) => void): { action: 'deny' } {
-  if (isAllowedExternalLink(details.url)) openExternal(details.url);
+export function decideWindowOpen(details: Pick<HandlerDetails, 'url'>, openExternal: (url: string) => void, alsoAllowed: (url: string) => boolean = () => false): { action: 'deny' } {
+  // The cabinet's own login page (its address is known only at run time) opens in the system browser too.
+  if (isAllowedExternalLink(details.url) || alsoAllowed(details.url)) openExternal(details.url);
   return { action: 'deny' };
 }
 
@@ -62,8 +63,8 @@ export function isAllowedNavigation(url: string, appUrl: string): boolean {
 }
 
 /** Applies the navigation and new-window rules to a window's contents. */
-export function hardenWebContents(contents: WebContents, appUrl: string, openExternal: (url: string) => void): void {
-  contents.setWindowOpenHandler((details) => decideWindowOpen(details, openExternal));
+export function hardenWebContents(contents: WebContents, appUrl: string, openExternal: (url: string) => void, alsoAllowed?: (url: string) => boolean): void {
+  contents.setWindowOpenHandler((details) => decideWindowOpen(details, openExternal, alsoAllowed));
   contents.on('will-navigate', (event, url) => {
     if (!isAllowedNavigation(url, appUrl)) event.preventDefault();
   });

@@ -129,6 +129,11 @@ export class CabinetService {
     return this.afterLogin(await loginWithSignature(await this.baseUrl(), signer));
   }
 
+  /** Whether `url` is the login page of the login started now (the shell lets it open in a browser). */
+  isLoginPage(url: string): boolean {
+    return this.browserLogin !== undefined && url === this.browserLogin.authorizationUrl;
+  }
+
   /** Starts a password + SMS login; the UI opens the address in a browser window. */
   async startPasswordLogin(): Promise<{ authorizationUrl: string }> {
     this.browserLogin?.close();
