@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { startStand } from '../../stand/server';
 import { CabinetService } from '../services/cabinet-service';
 import { createDispatcher } from '../services/dispatch';
+import { readSettings } from '../services/settings';
 import { loadTrustAnchors } from '../services/trust-store';
 import { createHandlers } from '../services/handlers';
 import { appVersion } from '../version';
@@ -76,8 +77,8 @@ if (!app.requestSingleInstanceLock()) {
     });
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     Menu.setApplicationMenu(buildApplicationMenu());
-    tokens = new TokenSupervisor({ launch: utilityProcessLauncher() });
     const dataDir = process.env.NEDRADESK_DATA_DIR ?? app.getPath('userData');
+    tokens = new TokenSupervisor({ launch: utilityProcessLauncher(), modules: { userPaths: readSettings(dataDir).pkcs11Modules } });
     const trustAnchors = () => loadTrustAnchors(dataDir);
     cabinet = new CabinetService({
       dataDir,

@@ -7,6 +7,7 @@ import { resolveDataDir } from '../core/files/data-dir';
 import { CabinetService } from '../services/cabinet-service';
 import { createDispatcher } from '../services/dispatch';
 import { createHandlers } from '../services/handlers';
+import { readSettings } from '../services/settings';
 import { loadTrustAnchors } from '../services/trust-store';
 import { startStand } from '../../stand/server';
 import { childProcessLauncher, TokenSupervisor } from '../token/token-supervisor';
@@ -24,10 +25,11 @@ function portFromArguments(argv: readonly string[]): number {
 async function main(): Promise<void> {
   const rendererDir = path.join(__dirname, '..', 'renderer');
   // PKCS#11 runs in its own child process (token-process.cjs next to this bundle).
-  const tokens = new TokenSupervisor({ launch: childProcessLauncher({ entry: path.join(__dirname, 'token-process.cjs') }) });
+  const dataDir = resolveDataDir();
+  // Libraries the user added in the settings are searched after the registry's (issue: module discovery).
+  const tokens = new TokenSupervisor({ launch: childProcessLauncher({ entry: path.join(__dirname, 'token-process.cjs') }), modules: { userPaths: readSettings(dataDir).pkcs11Modules } });
   // Handlers exist before the host does; events go out once it runs.
   const hostRef: { current?: WebHost } = {};
-  const dataDir = resolveDataDir();
   const trustAnchors = () => loadTrustAnchors(dataDir);
   const cabinet = new CabinetService({
     dataDir,
