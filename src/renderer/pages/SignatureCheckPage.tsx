@@ -1,0 +1,133 @@
+import { InboxOutlined } from '@ant-design/icons';
+import { Button, Card, Descriptions, List, Space, Tag, Typography, Upload } from 'antd';
+import { useState } from 'react';
+import type { ErrorData } from '../../shared/errors';
+import { indicationTexts, subIndicationTexts, type CheckName, type CheckOutcome, type Indication, type VerificationReport } from '../../shared/verification';
+import { callApi } from '../api/client';
+import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { stageFile } from '../stageFile';
+
+const verdictColors: Record<Indication, { border: string; background: string; tag: string }> = {
+  TOTAL_PASSED: { border: '#52c41a', background: '#f6ffed', tag: 'green' },
+  INDETERMINATE: { border: '#faad14', background: '#fffbe6', tag: 'gold' },
+  TOTAL_FAILED: { border: '#ff4d4f', background: '#fff2f0', tag: 'red' },
+};
+
+const checkNames: Record<CheckName, string> = {
+  format: 'Формат подписи',
+  digest: 'Целостность документа',
+  signature: 'Значение подписи',
+  signingCertificate: 'Сертификат подписавшего',
+  validity: 'Срок действия сертификата',
+  keyUsage: 'Назначение ключа',
+  chain: 'Цепочка до доверенного корня',
+  revocation: 'Отзыв сертификата',
+};
+
+const outcomeTexts: Record<CheckOutcome, { text: string; color: string }> = {
+  passed: { text: 'пройдена', color: 'green' },
+  failed: { text: 'не пройдена', color: 'red' },
+  indeterminate: { text: 'не установлено', color: 'gold' },
+  'not-checked': { text: 'не проверялась', color: 'default' },
+};
+
+/** «Проверка подписи»: a document and its detached .sig are staged and verified; the verdict is colour-coded. */
+export function SignatureCheckPage() {
+  const [files, setFiles] = useState<File[]>([]);
+  const [report, setReport] = useState<VerificationReport | undefined>();
+  const [error, setError] = useState<ErrorData | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  const signature = files.find((file) => /\.(sig|p7s)$/i.test(file.name));
+  const content = files.find((file) => file !== signature);
+
+  const verify = async (): Promise<void> => {
+    if (signature === undefined) return;
+    setBusy(true);
+    setError(undefined);
+    setReport(undefined);
+    try {
+      const stagedSignature = await stageFile(signature);
+      if (!stagedSignature.ok) return setError(stagedSignature.error);
+      let contentPath: string | undefined;
+      if (content !== undefined) {
+        const stagedContent = await stageFile(content);
+        if (!stagedContent.ok) return setError(stagedContent.error);
+        contentPath = stagedContent.value.path;
+      }
+      const result = await callApi('signatures:verify', { signaturePath: stagedSignature.value.path, contentPath });
+      if (result.ok) setReport(result.value);
+      else setError(result.error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <Typography.Title level={2}>Проверка подписи</Typography.Title>
+      <Upload.Dragger
+        multiple
+        fileList={files.map((file, index) => ({ uid: String(index), name: file.name, status: 'done' }))}
+        beforeUpload={(file) => {
+          // Files stay in the page until «Проверить»: nothing is sent anywhere by the upload widget itself.
+          setFiles((previous) => [...previous.filter((known) => known.name !== file.name), file].slice(-2));
+          return false;
+        }}
+        onRemove={(removed) => setFiles((previous) => previous.filter((file) => file.name !== removed.name))}
+        aria-label="Документ и файл подписи"
+      >
+        <p className="ant-upload-drag-icon">
+          <InboxOutlined />
+        </p>
+        <p className="ant-upload-text">Перетащите сюда документ и его подпись (.sig) или нажмите, чтобы выбрать файлы</p>
+        <p className="ant-upload-hint">Для присоединённой подписи достаточно одного файла .sig</p>
+      </Upload.Dragger>
+      <Button type="primary" onClick={() => void verify()} disabled={signature === undefined} loading={busy}>
+        Проверить подпись
+      </Button>
+      {signature === undefined && files.length > 0 && <Typography.Text type="warning">Добавьте файл подписи с расширением .sig или .p7s.</Typography.Text>}
+      {error !== undefined && <ApiErrorAlert error={error} />}
+      {report !== undefined && (
+        <Card
+          data-testid="verdict"
+          style={{ borderColor: verdictColors[report.indication].border, background: verdictColors[report.indication].background }}
+          title={<Tag color={verdictColors[report.indication].tag}>{indicationTexts[report.indication]}</Tag>}
+        >
+          {report.subIndication !== undefined && <Typography.Paragraph>{subIndicationTexts[report.subIndication]}</Typography.Paragraph>}
+          {report.reasons.length > 0 && (
+            <ul>
+              {report.reasons.map((reason) => (
+                <li key={reason}>{reason}</li>
+              ))}
+            </ul>
+          )}
+          <List
+            dataSource={report.signers}
+            renderItem={(signer) => (
+              <List.Item>
+                <Space direction="vertical" style={{ width: '100%' }}>
+                  <Typography.Text strong>
+                    Подписант {signer.index + 1}: {signer.signer?.owner ?? 'не определён'} — {indicationTexts[signer.indication]}
+                  </Typography.Text>
+                  <Descriptions size="small" column={2}>
+                    {(Object.keys(checkNames) as CheckName[]).map((name) => (
+                      <Descriptions.Item key={name} label={checkNames[name]}>
+                        <Tag color={outcomeTexts[signer.checks[name]].color}>{outcomeTexts[signer.checks[name]].text}</Tag>
+                      </Descriptions.Item>
+                    ))}
+                  </Descriptions>
+                  {signer.reasons.map((reason) => (
+                    <Typography.Text key={reason} type="danger">
+                      {reason}
+                    </Typography.Text>
+                  ))}
+                </Space>
+              </List.Item>
+            )}
+          />
+        </Card>
+      )}
+    </Space>
+  );
+}
