@@ -13,7 +13,7 @@ export interface ApiLoad<T> {
 }
 
 /** Loads one call when a page opens; the page renders loading, error and value states from it. */
-export function useApi<M extends ApiMethod>(method: M, input: ApiInput<M>): ApiLoad<ApiOutput<M>> {
+export function useApi<M extends ApiMethod>(method: M, input: ApiInput<M>, enabled = true): ApiLoad<ApiOutput<M>> {
   const [value, setValue] = useState<ApiOutput<M> | undefined>();
   const [error, setError] = useState<ErrorData | undefined>();
   const [loading, setLoading] = useState(true);
@@ -21,6 +21,10 @@ export function useApi<M extends ApiMethod>(method: M, input: ApiInput<M>): ApiL
   const key = JSON.stringify(input);
   useEffect(() => {
     let current = true;
+    if (!enabled) {
+      setLoading(false);
+      return;
+    }
     setLoading(true);
     void callApi(method, JSON.parse(key) as ApiInput<M>).then((result) => {
       if (!current) return;
@@ -33,7 +37,7 @@ export function useApi<M extends ApiMethod>(method: M, input: ApiInput<M>): ApiL
     return () => {
       current = false;
     };
-  }, [method, key, generation]);
+  }, [method, key, generation, enabled]);
   const reload = useCallback(() => setGeneration((value) => value + 1), []);
   return { value, error, loading, reload, setValue };
 }

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { Result } from './result';
-import type { CabinetNotification, License, Order, OrganisationRole, PackageStatus, Person, ReportDeadline } from './cabinet';
+import { packageStatuses, type CabinetNotification, type License, type Order, type OrganisationRole, type PackageStatus, type Person, type ReportDeadline } from './cabinet';
 import type { CatalogEntry, DocumentInspection, FormProblem } from './catalog-types';
 import type { PackageManifest, PackageReport } from './packages';
 import type { TokenCertificate, TokenDescription } from './tokens';
@@ -77,6 +77,80 @@ export interface DiagnosticsReport {
   text: string;
 }
 
+/** A package as the local database keeps it (one row per version). */
+export interface PackageRecord {
+  id: string;
+  organisationOid: string | undefined;
+  typeCode: string;
+  title: string;
+  status: PackageStatus;
+  version: number;
+  /** The package this version corrects («Исправить и отправить повторно»). */
+  replacesPackageId: string | undefined;
+  filePath: string | undefined;
+  registrationNumber: string | undefined;
+  orderId: string | undefined;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One page of the package list with the counts by status (for the dashboard and the filter). */
+export interface PackagePage {
+  items: PackageRecord[];
+  total: number;
+  counts: Partial<Record<PackageStatus, number>>;
+}
+
+/** A package with its timeline, its versions and, once sent, the cabinet's order. */
+export interface PackageDetails {
+  package: PackageRecord;
+  history: Array<{ status: PackageStatus; at: string; remark: string | undefined }>;
+  /** Every version of the same application, oldest first. */
+  versions: PackageRecord[];
+  order: Order | undefined;
+}
+
+/** A draft of an application or report, autosaved while the user fills it in. */
+export interface DraftRecord {
+  id: string;
+  typeCode: string;
+  title: string;
+  data: Record<string, unknown>;
+  files: Array<{ role: string; path: string; fileName?: string | undefined; documentDate?: string | undefined }>;
+  replacesPackageId: string | undefined;
+  updatedAt: string;
+}
+
+/** One line of the append-only journal; `details` never hold a secret. */
+export interface JournalEntry {
+  id: number;
+  at: string;
+  actor: string | undefined;
+  organisationOid: string | undefined;
+  action: string;
+  object: string | undefined;
+  result: 'ok' | 'error';
+  details: Record<string, unknown>;
+}
+
+/** What the user set: cabinet profile aside (see `cabinet:set-profile`). */
+export interface AppSettings {
+  /** PKCS#11 libraries the user added, searched after the known ones. */
+  pkcs11Modules: string[];
+  /** Trust anchors the user imported (certification authority roots). */
+  trustAnchors: Array<{ sha256: string; subject: string; notAfter: string }>;
+  /** The first-run steps were done or skipped. */
+  firstRunDone: boolean;
+  locale: 'ru' | 'en';
+}
+
+const packageStatus = z.enum(Object.keys(packageStatuses) as [PackageStatus, ...PackageStatus[]]);
+const journalFilter = {
+  from: z.string().max(30).optional(),
+  to: z.string().max(30).optional(),
+  action: z.string().max(100).optional(),
+};
+
 const attachedFile = z.object({ role: z.string().min(1).max(100), path: filePath, fileName: z.string().max(255).optional(), documentDate: z.string().max(10).optional() }).strict();
 const formData = z.record(z.string().max(100), z.unknown());
 const pin = z.string().min(1).max(64);
@@ -125,8 +199,38 @@ export const apiInputs = {
       token: z.string().max(64).optional(),
       pin,
       operationId: z.string().max(64).optional(),
+      /** The draft this package is built from; it is removed once the package exists. */
+      draftId: z.string().max(64).optional(),
+      /** The package this one corrects. */
+      replacesPackageId: z.string().max(64).optional(),
     })
     .strict(),
+  'packages:list': z.object({ status: packageStatus.optional(), search: z.string().max(200).optional(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(200).default(50) }).strict(),
+  'packages:get': z.object({ id: z.string().min(1).max(64) }).strict(),
+  /** «Исправить и отправить повторно»: a draft with the package's data, linked to it. */
+  'packages:revise': z.object({ id: z.string().min(1).max(64) }).strict(),
+  'drafts:save': z
+    .object({
+      id: z.string().max(64).optional(),
+      typeCode: z.string().min(1).max(100),
+      title: z.string().max(300),
+      data: formData,
+      files: z.array(attachedFile).max(100),
+      replacesPackageId: z.string().max(64).optional(),
+    })
+    .strict(),
+  'drafts:list': z.object({}).strict(),
+  'drafts:get': z.object({ id: z.string().min(1).max(64) }).strict(),
+  'drafts:delete': z.object({ id: z.string().min(1).max(64) }).strict(),
+  'journal:list': z.object({ ...journalFilter, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(50) }).strict(),
+  'journal:export': z.object(journalFilter).strict(),
+  'settings:get': z.object({}).strict(),
+  'settings:set': z.object({ firstRunDone: z.boolean().optional(), locale: z.enum(['ru', 'en']).optional(), pkcs11Modules: z.array(filePath).max(20).optional() }).strict(),
+  /** Imports a certification authority certificate (DER or PEM file) as a trust anchor. */
+  'trust:import': z.object({ path: filePath }).strict(),
+  'trust:remove': z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
+  /** A file main produced (rendered PDF, decision document, report) as bytes, for showing or saving in the UI. */
+  'files:read': z.object({ path: filePath }).strict(),
   'packages:inspect': z.object({ path: filePath }).strict(),
   'cabinet:state': z.object({}).strict(),
   'cabinet:set-profile': z.object({ kind: z.enum(['stand', 'url']), url: z.string().url().max(2000).optional() }).strict(),
@@ -158,8 +262,22 @@ export interface ApiOutputs {
   'documents:inspect': DocumentInspection;
   'forms:validate': FormProblem[];
   'forms:render': { pdfPath: string; xmlPath: string };
-  'packages:build': { packagePath: string; manifest: PackageManifest };
+  'packages:build': { packagePath: string; manifest: PackageManifest; packageId: string };
   'packages:inspect': PackageReport;
+  'packages:list': PackagePage;
+  'packages:get': PackageDetails;
+  'packages:revise': DraftRecord;
+  'drafts:save': DraftRecord;
+  'drafts:list': DraftRecord[];
+  'drafts:get': DraftRecord;
+  'drafts:delete': null;
+  'journal:list': { items: JournalEntry[]; total: number };
+  'journal:export': { fileName: string; csv: string };
+  'settings:get': AppSettings;
+  'settings:set': AppSettings;
+  'trust:import': AppSettings;
+  'trust:remove': AppSettings;
+  'files:read': { name: string; mediaType: string; contentBase64: string };
   'cabinet:state': CabinetState;
   'cabinet:set-profile': CabinetState;
   'cabinet:login-signature': CabinetState;

@@ -4,22 +4,12 @@
  * navigation and new windows denied, IPC senders checked).
  */
 import type { BrowserWindowConstructorOptions, HandlerDetails, WebContents } from 'electron';
+import { contentSecurityPolicy } from '../../shared/content-security';
+
+export { contentSecurityPolicy };
 
 /** Addresses that may open in the system browser; everything else is denied. */
 export const externalLinkAllowList: readonly string[] = ['https://www.gosuslugi.ru/', 'https://esia.gosuslugi.ru/', 'https://rosnedra.gov.ru/'];
-
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 /** The webPreferences of every NedraDesk window. */
 export function secureWebPreferences(preloadPath: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {

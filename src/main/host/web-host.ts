@@ -13,6 +13,7 @@ import path from 'node:path';
 import { apiEventNames, type ApiEventName, type ApiEvents } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { Dispatcher } from '../services/dispatch';
+import { contentSecurityPolicy } from '../../shared/content-security';
 
 export interface WebHostOptions {
   /** Folder with the built renderer (index.html + assets). */
@@ -32,19 +33,6 @@ export interface WebHost {
   emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void;
   close(): Promise<void>;
 }
-
-const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 const mediaTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,0 +1,112 @@
+/**
+ * The settings pieces shared by the first run and «Настройки»: which cabinet, which PKCS#11
+ * libraries, which trust anchors.
+ */
+import { Button, Card, Input, List, Radio, Space, Typography, Upload } from 'antd';
+import { useState } from 'react';
+import type { AppSettings } from '../../shared/api';
+import type { ErrorData } from '../../shared/errors';
+import { callApi } from '../api/client';
+import { formatDate } from '../format';
+import { useSession } from '../session';
+import { stageFile } from '../stageFile';
+import { ApiErrorAlert } from './ApiErrorAlert';
+
+/** Training stand or the address of a cabinet. */
+export function CabinetProfileForm() {
+  const { cabinet, setCabinet } = useSession();
+  const [kind, setKind] = useState<'stand' | 'url'>(cabinet?.profile.kind ?? 'stand');
+  const [url, setUrl] = useState(cabinet?.profile.url ?? '');
+  const [error, setError] = useState<ErrorData | undefined>();
+  const [saved, setSaved] = useState(false);
+  const save = async (): Promise<void> => {
+    setError(undefined);
+    setSaved(false);
+    const result = await callApi('cabinet:set-profile', kind === 'stand' ? { kind } : { kind, url });
+    if (!result.ok) return setError(result.error);
+    setCabinet(result.value);
+    setSaved(true);
+  };
+  return (
+    <Card title="Личный кабинет" size="small">
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <Radio.Group value={kind} onChange={(event) => setKind(event.target.value as 'stand' | 'url')}>
+          <Space direction="vertical">
+            <Radio value="stand">Учебный стенд — для обучения, запускается внутри NedraDesk</Radio>
+            <Radio value="url">Кабинет по адресу</Radio>
+          </Space>
+        </Radio.Group>
+        {kind === 'url' && <Input aria-label="Адрес кабинета" placeholder="https://cabinet.example.ru" value={url} onChange={(event) => setUrl(event.target.value)} style={{ maxWidth: 480 }} />}
+        {error !== undefined && <ApiErrorAlert error={error} />}
+        <Space>
+          <Button type="primary" onClick={() => void save()} disabled={kind === 'url' && !/^https?:\/\/\S+$/.test(url)}>Сохранить</Button>
+          {saved && <Typography.Text type="success">Сохранено.</Typography.Text>}
+        </Space>
+      </Space>
+    </Card>
+  );
+}
+
+/** PKCS#11 libraries the user added for tokens whose drivers NedraDesk does not know. */
+export function ModulesForm({ settings, onChange }: { settings: AppSettings; onChange: (settings: AppSettings) => void }) {
+  const [path, setPath] = useState('');
+  const [error, setError] = useState<ErrorData | undefined>();
+  const save = async (modules: string[]): Promise<void> => {
+    setError(undefined);
+    const result = await callApi('settings:set', { pkcs11Modules: modules });
+    if (!result.ok) return setError(result.error);
+    onChange(result.value);
+    setPath('');
+  };
+  return (
+    <Card title="Библиотеки PKCS#11" size="small">
+      <Typography.Paragraph type="secondary">
+        Драйверы Рутокен, JaCarta, eToken и SoftHSM NedraDesk находит сам. Если токен не виден, укажите путь к библиотеке PKCS#11 его производителя (например, C:\Windows\System32\rtpkcs11ecp.dll или /usr/lib/librtpkcs11ecp.so).
+      </Typography.Paragraph>
+      <List size="small" dataSource={settings.pkcs11Modules} locale={{ emptyText: 'Дополнительных библиотек нет.' }} renderItem={(item) => (
+        <List.Item actions={[<Button key="remove" type="link" danger onClick={() => void save(settings.pkcs11Modules.filter((module) => module !== item))}>Убрать</Button>]}>
+          <Typography.Text code>{item}</Typography.Text>
+        </List.Item>
+      )} />
+      <Space.Compact style={{ width: '100%', maxWidth: 640, marginTop: 8 }}>
+        <Input aria-label="Путь к библиотеке PKCS#11" placeholder="Путь к библиотеке .so или .dll" value={path} onChange={(event) => setPath(event.target.value)} />
+        <Button onClick={() => void save([...settings.pkcs11Modules, path.trim()])} disabled={path.trim() === ''}>Добавить</Button>
+      </Space.Compact>
+      {error !== undefined && <ApiErrorAlert error={error} />}
+    </Card>
+  );
+}
+
+/** Root certificates of certification authorities the user trusts, imported from files. */
+export function TrustAnchorsForm({ settings, onChange }: { settings: AppSettings; onChange: (settings: AppSettings) => void }) {
+  const [error, setError] = useState<ErrorData | undefined>();
+  const importFile = async (file: File): Promise<void> => {
+    setError(undefined);
+    const staged = await stageFile(file);
+    if (!staged.ok) return setError(staged.error);
+    const result = await callApi('trust:import', { path: staged.value.path });
+    if (!result.ok) return setError(result.error);
+    onChange(result.value);
+  };
+  const remove = async (sha256: string): Promise<void> => {
+    const result = await callApi('trust:remove', { sha256 });
+    if (result.ok) onChange(result.value);
+    else setError(result.error);
+  };
+  return (
+    <Card title="Корневые сертификаты удостоверяющих центров" size="small">
+      <Typography.Paragraph type="secondary">
+        Нужны, чтобы проверять подписи и цепочки сертификатов. Корневой сертификат учебного стенда доверен всегда.
+      </Typography.Paragraph>
+      <List size="small" dataSource={settings.trustAnchors} locale={{ emptyText: 'Импортированных сертификатов нет.' }} renderItem={(anchor) => (
+        <List.Item actions={[<Button key="remove" type="link" danger onClick={() => void remove(anchor.sha256)}>Удалить</Button>]}>
+          <List.Item.Meta title={anchor.subject} description={`действует до ${formatDate(anchor.notAfter)} · SHA-256 ${anchor.sha256.slice(0, 16)}…`} />
+        </List.Item>
+      )} />
+      <Upload showUploadList={false} accept=".cer,.crt,.pem,.der" beforeUpload={(file) => { void importFile(file); return false; }}>
+        <Button>Импортировать сертификат (.cer, .crt, .pem)</Button>
+      </Upload>
+      {error !== undefined && <div style={{ marginTop: 8 }}><ApiErrorAlert error={error} /></div>}
+    </Card>
+  );
+}

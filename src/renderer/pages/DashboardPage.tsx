@@ -1,0 +1,172 @@
+/**
+ * «Главная»: what needs attention today — packages by status, unread notifications, licenses
+ * expiring within 90 days, report deadlines and the outbox.
+ */
+import { Badge, Button, Card, Col, Empty, List, Row, Space, Statistic, Tag, Typography } from 'antd';
+import { useEffect } from 'react';
+import type { OutboxItem } from '../../shared/api';
+import { packageStatuses, type PackageStatus } from '../../shared/cabinet';
+import { onApiEvent } from '../api/client';
+import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { daysUntil, formatDate, formatDateTime, statusView } from '../format';
+import { useSession } from '../session';
+import { useApi } from '../useApi';
+
+const outboxStates: Record<OutboxItem['state'], { text: string; color: string }> = {
+  waiting: { text: 'ждёт отправки', color: 'gold' },
+  sending: { text: 'отправляется', color: 'processing' },
+  failed: { text: 'не отправлен', color: 'red' },
+  done: { text: 'отправлен', color: 'green' },
+};
+
+/** One outbox line: what, where it is, and why it failed. */
+export function OutboxLine({ item }: { item: OutboxItem }) {
+  const state = outboxStates[item.state];
+  return (
+    <List.Item data-testid="outbox-item">
+      <List.Item.Meta
+        title={item.title}
+        description={
+          <Space direction="vertical" size={0}>
+            <Space wrap>
+              <Tag color={state.color}>{state.text}</Tag>
+              <Tag color={statusView(item.status).color}>{statusView(item.status).text}</Tag>
+              {item.registrationNumber !== undefined && <span>рег. № {item.registrationNumber}</span>}
+              {item.attempts > 0 && item.state !== 'done' && <span>попыток: {item.attempts}</span>}
+              {item.state === 'waiting' && item.nextAttemptAt !== undefined && <span>следующая попытка {formatDateTime(item.nextAttemptAt)}</span>}
+            </Space>
+            {item.lastError !== undefined && item.state !== 'done' && <Typography.Text type={item.state === 'failed' ? 'danger' : 'secondary'}>{item.lastError.message}</Typography.Text>}
+          </Space>
+        }
+      />
+    </List.Item>
+  );
+}
+
+const attentionStatuses: PackageStatus[] = ['queued', 'processing', 'needs-rework', 'approved', 'rejected'];
+
+/** The dashboard. */
+export function DashboardPage() {
+  const { cabinet, navigate } = useSession();
+  const loggedIn = cabinet?.organisation !== undefined;
+  const packages = useApi('packages:list', { offset: 0, limit: 5 });
+  const outbox = useApi('outbox:list', {});
+  const notifications = useApi('notifications:list', {}, loggedIn);
+  const licenses = useApi('licenses:list', {}, loggedIn);
+  const deadlines = useApi('deadlines:list', {}, loggedIn);
+  const setOutbox = outbox.setValue;
+  const reloadPackages = packages.reload;
+  const reloadNotifications = notifications.reload;
+  useEffect(() => onApiEvent('outbox:changed', (event) => {
+    setOutbox(event.items);
+    reloadPackages();
+  }), [setOutbox, reloadPackages]);
+  useEffect(() => onApiEvent('package:status', () => {
+    reloadPackages();
+    reloadNotifications();
+  }), [reloadPackages, reloadNotifications]);
+
+  const counts = packages.value?.counts ?? {};
+  const unread = (notifications.value ?? []).filter((item) => !item.read);
+  const expiring = (licenses.value ?? []).filter((license) => daysUntil(license.validTo) <= 90).sort((a, b) => a.validTo.localeCompare(b.validTo));
+  const upcoming = [...(deadlines.value ?? [])].sort((a, b) => a.dueDate.localeCompare(b.dueDate)).slice(0, 6);
+  const pending = (outbox.value ?? []).filter((item) => item.state !== 'done');
+
+  return (
+    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <Space style={{ justifyContent: 'space-between', width: '100%' }} wrap>
+        <Typography.Title level={2} style={{ margin: 0 }}>
+          {cabinet?.organisation?.fullName ?? 'Главная'}
+        </Typography.Title>
+        <Button type="primary" size="large" onClick={() => navigate({ section: 'wizard' })}>
+          Новое заявление или отчёт
+        </Button>
+      </Space>
+      {!loggedIn && (
+        <Card>
+          <Space direction="vertical">
+            <Typography.Text>Войдите в личный кабинет, чтобы видеть статусы, лицензии, сроки и уведомления. Готовить и подписывать пакеты можно и без входа — они подождут в исходящих.</Typography.Text>
+            <Button type="primary" onClick={() => navigate({ section: 'login' })}>Войти через Госуслуги</Button>
+          </Space>
+        </Card>
+      )}
+      {packages.error !== undefined && <ApiErrorAlert error={packages.error} onRetry={packages.reload} />}
+      <Row gutter={[16, 16]}>
+        {attentionStatuses.map((status) => (
+          <Col key={status} xs={12} md={8} xl={4}>
+            <Card size="small" hoverable onClick={() => navigate({ section: 'packages' })} data-testid={`count-${status}`}>
+              <Statistic title={packageStatuses[status]} value={counts[status] ?? 0} />
+            </Card>
+          </Col>
+        ))}
+        <Col xs={12} md={8} xl={4}>
+          <Card size="small" hoverable onClick={() => navigate({ section: 'notifications' })}>
+            <Statistic title="Непрочитанные уведомления" value={unread.length} />
+          </Card>
+        </Col>
+      </Row>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={12}>
+          <Card title="Последние пакеты" extra={<Button type="link" onClick={() => navigate({ section: 'packages' })}>Все пакеты</Button>}>
+            <List
+              locale={{ emptyText: <Empty description="Пакетов пока нет. Начните с нового заявления или отчёта." /> }}
+              dataSource={packages.value?.items ?? []}
+              renderItem={(item) => (
+                <List.Item onClick={() => navigate({ section: 'package', packageId: item.id })} style={{ cursor: 'pointer' }}>
+                  <List.Item.Meta title={item.title} description={`${formatDateTime(item.updatedAt)}${item.registrationNumber ? ` · рег. № ${item.registrationNumber}` : ''}`} />
+                  <Tag color={statusView(item.status).color}>{statusView(item.status).text}</Tag>
+                </List.Item>
+              )}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card title={<Badge count={pending.length} offset={[12, 0]}>Исходящие</Badge>} extra={<Button type="link" onClick={() => navigate({ section: 'outbox' })}>Открыть</Button>}>
+            {outbox.error !== undefined && <ApiErrorAlert error={outbox.error} onRetry={outbox.reload} />}
+            <List locale={{ emptyText: 'В исходящих ничего не ждёт отправки.' }} dataSource={pending.slice(0, 5)} renderItem={(item) => <OutboxLine item={item} />} />
+          </Card>
+        </Col>
+        {loggedIn && (
+          <>
+            <Col xs={24} xl={12}>
+              <Card title="Лицензии: срок истекает в ближайшие 90 дней" extra={<Button type="link" onClick={() => navigate({ section: 'licenses' })}>Все лицензии</Button>}>
+                {licenses.error !== undefined && <ApiErrorAlert error={licenses.error} onRetry={licenses.reload} />}
+                <List
+                  locale={{ emptyText: 'Нет лицензий, срок которых истекает в ближайшие 90 дней.' }}
+                  dataSource={expiring}
+                  renderItem={(license) => {
+                    const days = daysUntil(license.validTo);
+                    return (
+                      <List.Item actions={[<Button key="renew" onClick={() => navigate({ section: 'wizard', typeCode: 'application.license-renewal', prefill: { licenseNumber: license.number, currentExpiry: license.validTo } })}>Продлить</Button>]}>
+                        <List.Item.Meta title={`${license.number} · ${license.mineral}`} description={`${license.area}; действует до ${formatDate(license.validTo)}`} />
+                        <Tag color={days < 0 ? 'red' : days <= 30 ? 'orange' : 'gold'}>{days < 0 ? 'истекла' : `осталось ${days} дн.`}</Tag>
+                      </List.Item>
+                    );
+                  }}
+                />
+              </Card>
+            </Col>
+            <Col xs={24} xl={12}>
+              <Card title="Сроки сдачи отчётности">
+                {deadlines.error !== undefined && <ApiErrorAlert error={deadlines.error} onRetry={deadlines.reload} />}
+                <List
+                  locale={{ emptyText: 'Ближайших сроков нет.' }}
+                  dataSource={upcoming}
+                  renderItem={(deadline) => {
+                    const days = daysUntil(deadline.dueDate);
+                    return (
+                      <List.Item actions={[<Button key="file" type="link" onClick={() => navigate({ section: 'wizard', typeCode: deadline.serviceCode, prefill: deadline.licenseNumber ? { licenseNumber: deadline.licenseNumber } : {} })}>Подготовить</Button>]}>
+                        <List.Item.Meta title={deadline.title} description={`до ${formatDate(deadline.dueDate)}${deadline.licenseNumber ? ` · лицензия ${deadline.licenseNumber}` : ''}`} />
+                        <Tag color={days < 0 ? 'red' : days <= 14 ? 'orange' : 'blue'}>{days < 0 ? 'просрочено' : `через ${days} дн.`}</Tag>
+                      </List.Item>
+                    );
+                  }}
+                />
+              </Card>
+            </Col>
+          </>
+        )}
+      </Row>
+    </Space>
+  );
+}

@@ -1,0 +1,75 @@
+/** «Журнал»: what was done, by whom and with what result, newest first; period and action filters; CSV export. */
+import { Button, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import type { ErrorData } from '../../shared/errors';
+import { callApi } from '../api/client';
+import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { formatDateTime, saveBlob } from '../format';
+import { useApi } from '../useApi';
+
+/** Russian names of journal actions; an unknown action shows its code. */
+export const journalActions: Record<string, string> = {
+  'login.signature': 'Вход по электронной подписи',
+  'login.password': 'Вход по логину и паролю',
+  'organisation.choose': 'Выбор организации',
+  logout: 'Выход',
+  'package.build': 'Формирование и подписание пакета',
+  'signatures.sign': 'Подписание файлов',
+  'signatures.verify': 'Проверка подписи',
+  'outbox.submit': 'Постановка в исходящие',
+  'package.status': 'Изменение статуса',
+  'draft.delete': 'Удаление черновика',
+  'trust.import': 'Импорт корневого сертификата',
+  'trust.remove': 'Удаление корневого сертификата',
+  'settings.change': 'Изменение настроек',
+};
+
+const pageSize = 50;
+
+/** The journal screen. */
+export function JournalPage() {
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [action, setAction] = useState<string | undefined>();
+  const [page, setPage] = useState(1);
+  const [error, setError] = useState<ErrorData | undefined>();
+  const filter = { ...(from ? { from: `${from}T00:00:00.000Z` } : {}), ...(to ? { to: `${to}T23:59:59.999Z` } : {}), ...(action ? { action } : {}) };
+  const journal = useApi('journal:list', { ...filter, offset: (page - 1) * pageSize, limit: pageSize });
+  const exportCsv = async (): Promise<void> => {
+    setError(undefined);
+    const result = await callApi('journal:export', filter);
+    if (!result.ok) return setError(result.error);
+    // A byte order mark lets spreadsheet programs read the Cyrillic text as UTF-8.
+    saveBlob(result.value.fileName, new Blob(['\uFEFF', result.value.csv], { type: 'text/csv;charset=utf-8' }));
+  };
+  return (
+    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <Typography.Title level={2}>Журнал</Typography.Title>
+      <Space wrap>
+        <span>Период с</span>
+        <Input type="date" aria-label="Период с" value={from} onChange={(event) => { setFrom(event.target.value); setPage(1); }} style={{ width: 170 }} />
+        <span>по</span>
+        <Input type="date" aria-label="Период по" value={to} onChange={(event) => { setTo(event.target.value); setPage(1); }} style={{ width: 170 }} />
+        <Select aria-label="Действие" allowClear placeholder="Все действия" style={{ width: 300 }} value={action} onChange={(value: string | undefined) => { setAction(value); setPage(1); }} options={Object.entries(journalActions).map(([value, label]) => ({ value, label }))} />
+        <Button onClick={() => void exportCsv()}>Выгрузить в CSV</Button>
+      </Space>
+      {error !== undefined && <ApiErrorAlert error={error} />}
+      {journal.error !== undefined && <ApiErrorAlert error={journal.error} onRetry={journal.reload} />}
+      <Table
+        rowKey="id"
+        size="small"
+        loading={journal.loading}
+        dataSource={journal.value?.items ?? []}
+        pagination={{ current: page, pageSize, total: journal.value?.total ?? 0, onChange: setPage, showSizeChanger: false, showTotal: (total) => `Записей: ${total}` }}
+        locale={{ emptyText: 'Записей за этот период нет.' }}
+        columns={[
+          { title: 'Время', dataIndex: 'at', width: 170, render: (value: string) => formatDateTime(value) },
+          { title: 'Действие', dataIndex: 'action', render: (value: string) => journalActions[value] ?? value },
+          { title: 'Кто', dataIndex: 'actor', render: (value: string | undefined) => value ?? '—' },
+          { title: 'Объект', dataIndex: 'object', ellipsis: true, render: (value: string | undefined) => value ?? '—' },
+          { title: 'Результат', dataIndex: 'result', width: 110, render: (value: 'ok' | 'error') => (value === 'ok' ? <Tag color="green">успешно</Tag> : <Tag color="red">ошибка</Tag>) },
+        ]}
+      />
+    </Space>
+  );
+}

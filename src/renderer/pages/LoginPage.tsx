@@ -1,0 +1,148 @@
+/**
+ * «Войти через Госуслуги»: by electronic signature (certificate → PIN → the identity provider's
+ * challenge signed on the token) or by login, password and SMS code on the provider's own page,
+ * then the organisation and role to work for.
+ */
+import { Alert, Button, Card, List, Space, Tabs, Tag, Typography } from 'antd';
+import { useCallback, useRef, useState } from 'react';
+import type { CabinetState } from '../../shared/api';
+import { roles } from '../../shared/cabinet';
+import type { ErrorData } from '../../shared/errors';
+import { callApi } from '../api/client';
+import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { SignerPicker, pinAdvice, type SignerChoice } from '../components/SignerPicker';
+import { formatDate } from '../format';
+import { useSession } from '../session';
+
+function SignatureLogin({ onDone }: { onDone: (state: CabinetState) => void }) {
+  const [choice, setChoice] = useState<Partial<SignerChoice>>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorData | undefined>();
+  const [attempt, setAttempt] = useState(0);
+  const login = async (): Promise<void> => {
+    if (choice.certificate === undefined || choice.pin === undefined || choice.pin === '') return;
+    setBusy(true);
+    setError(undefined);
+    const result = await callApi('cabinet:login-signature', { certificate: choice.certificate, token: choice.token, pin: choice.pin });
+    setBusy(false);
+    // The PIN is dropped after every attempt, successful or not.
+    setChoice((value) => ({ ...value, pin: '' }));
+    if (result.ok) onDone(result.value);
+    else {
+      setError(result.error);
+      setAttempt((value) => value + 1);
+    }
+  };
+  return (
+    <Space direction="vertical" style={{ width: '100%' }} size="middle">
+      <Typography.Paragraph type="secondary">Выберите сертификат электронной подписи и введите PIN-код токена. NedraDesk подпишет запрос кабинета на токене — PIN-код никуда не передаётся и не сохраняется.</Typography.Paragraph>
+      <SignerPicker value={choice} onChange={setChoice} onSubmit={() => void login()} attempt={attempt} />
+      {error !== undefined && <ApiErrorAlert error={pinAdvice(error.code) ? { ...error, message: pinAdvice(error.code) ?? error.message } : error} />}
+      <Button type="primary" size="large" loading={busy} disabled={choice.certificate === undefined || !choice.pin} onClick={() => void login()}>
+        Войти по электронной подписи
+      </Button>
+    </Space>
+  );
+}
+
+function PasswordLogin({ onDone }: { onDone: (state: CabinetState) => void }) {
+  const [waiting, setWaiting] = useState(false);
+  const [address, setAddress] = useState<string | undefined>();
+  const [error, setError] = useState<ErrorData | undefined>();
+  const generation = useRef(0);
+  const start = async (): Promise<void> => {
+    setError(undefined);
+    const started = await callApi('cabinet:login-password-start', {});
+    if (!started.ok) return setError(started.error);
+    const current = ++generation.current;
+    setAddress(started.value.authorizationUrl);
+    setWaiting(true);
+    // The provider's page opens beside the app (the system browser in the desktop app).
+    window.open(started.value.authorizationUrl, '_blank', 'noopener');
+    const finished = await callApi('cabinet:login-password-finish', {});
+    if (current !== generation.current) return;
+    setWaiting(false);
+    if (finished.ok) onDone(finished.value);
+    else setError(finished.error);
+  };
+  return (
+    <Space direction="vertical" style={{ width: '100%' }} size="middle">
+      <Typography.Paragraph type="secondary">Откроется страница входа кабинета: введите телефон, почту или СНИЛС, пароль и код из СМС. После входа вернитесь в NedraDesk — он продолжит сам.</Typography.Paragraph>
+      {waiting && (
+        <Alert
+          type="info"
+          showIcon
+          title="Ждём завершения входа на странице кабинета…"
+          description={
+            <span>
+              Если страница не открылась, откройте адрес вручную: <Typography.Text copyable code>{address}</Typography.Text>
+            </span>
+          }
+          action={<Button onClick={() => { generation.current += 1; setWaiting(false); }}>Отменить</Button>}
+        />
+      )}
+      {error !== undefined && <ApiErrorAlert error={error} />}
+      <Button type="primary" size="large" onClick={() => void start()} disabled={waiting}>
+        Войти по логину и паролю
+      </Button>
+    </Space>
+  );
+}
+
+/** The organisation and role to work for, from the person's roles. */
+export function OrganisationChoice({ state }: { state: CabinetState }) {
+  const { setCabinet, navigate } = useSession();
+  const [error, setError] = useState<ErrorData | undefined>();
+  const choose = async (organisationOid: string): Promise<void> => {
+    const result = await callApi('cabinet:choose-organisation', { organisationOid });
+    if (!result.ok) return setError(result.error);
+    setCabinet(result.value);
+    navigate({ section: 'home' });
+  };
+  return (
+    <Card title={`Здравствуйте, ${state.person?.givenName ?? ''} ${state.person?.surname ?? ''}`.trim()}>
+      <Typography.Paragraph>Выберите организацию, от имени которой будете работать:</Typography.Paragraph>
+      {error !== undefined && <ApiErrorAlert error={error} />}
+      {state.roles.length === 0 && <Alert type="warning" showIcon title="Вы не состоите ни в одной организации." description="Попросите администратора организации пригласить вас в личном кабинете." />}
+      <List
+        dataSource={state.roles}
+        renderItem={(role) => (
+          <List.Item actions={[<Button key="choose" type="primary" onClick={() => void choose(role.organisationOid)} aria-label={`Выбрать ${role.fullName}`}>Выбрать</Button>]}>
+            <List.Item.Meta
+              title={role.fullName}
+              description={
+                <Space wrap>
+                  <Tag color={role.role === 'auditor' ? 'default' : 'blue'}>{roles[role.role]}</Tag>
+                  <span>ИНН {role.inn}</span>
+                  <span>ОГРН {role.ogrn}</span>
+                  {role.expiresAt !== undefined && <span>полномочия до {formatDate(role.expiresAt)}</span>}
+                </Space>
+              }
+            />
+          </List.Item>
+        )}
+      />
+    </Card>
+  );
+}
+
+/** «Вход»: the two ways in, then the organisation. */
+export function LoginPage() {
+  const { cabinet, setCabinet } = useSession();
+  const onDone = useCallback((state: CabinetState) => setCabinet(state), [setCabinet]);
+  if (cabinet?.person !== undefined && cabinet.organisation === undefined) return <OrganisationChoice state={cabinet} />;
+  return (
+    <Space direction="vertical" size="large" style={{ width: '100%', maxWidth: 760 }}>
+      <Typography.Title level={2}>Вход через Госуслуги</Typography.Title>
+      {cabinet?.profile.kind === 'stand' && <Alert type="info" showIcon title="Учебный стенд" description="Вы входите в учебный кабинет: отправленные пакеты никуда не уходят, а статусы назначаются автоматически." />}
+      <Card>
+        <Tabs
+          items={[
+            { key: 'signature', label: 'По электронной подписи', children: <SignatureLogin onDone={onDone} /> },
+            { key: 'password', label: 'По логину, паролю и коду из СМС', children: <PasswordLogin onDone={onDone} /> },
+          ]}
+        />
+      </Card>
+    </Space>
+  );
+}

@@ -1,0 +1,394 @@
+/**
+ * «Новое заявление или отчёт»: type → form (checked as it is filled, autofilled from the
+ * organisation, the profile and the licenses) → documents (checked as they land) → review with the
+ * printable form → signing on the token with progress → sending through the outbox → receipt.
+ * Every change is autosaved as a draft.
+ */
+import { Alert, Button, Card, Descriptions, Form, Input, List, Progress, Result, Select, Space, Steps, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { OutboxItem } from '../../shared/api';
+import type { CatalogEntry, FieldValue, FormProblem } from '../../shared/catalog-types';
+import type { ErrorData } from '../../shared/errors';
+import { callApi, onApiEvent } from '../api/client';
+import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { DocumentsStep, type WizardFile } from '../components/DocumentsStep';
+import { FormField } from '../components/FormField';
+import { SignerPicker, pinAdvice, type SignerChoice } from '../components/SignerPicker';
+import { saveBase64, statusView } from '../format';
+import { useSession } from '../session';
+import { useApi } from '../useApi';
+
+type Data = Record<string, FieldValue | undefined>;
+const stepTitles = ['Вид документа', 'Заполнение', 'Документы', 'Проверка', 'Подписание', 'Отправка'];
+
+function attachedFiles(files: WizardFile[]) {
+  return files.map((file) => ({ role: file.role, path: file.path, fileName: file.fileName, ...(file.documentDate ? { documentDate: file.documentDate } : {}) }));
+}
+
+function TypeStep({ catalog, onChoose }: { catalog: CatalogEntry[]; onChoose: (entry: CatalogEntry) => void }) {
+  const [filter, setFilter] = useState('');
+  const groups: Array<[string, CatalogEntry[]]> = [
+    ['Отчёты', catalog.filter((entry) => entry.kind === 'report')],
+    ['Заявления', catalog.filter((entry) => entry.kind === 'application')],
+  ];
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Input.Search aria-label="Поиск вида документа" placeholder="Найти: «добыча», «продление», «водопользование»…" allowClear onChange={(event) => setFilter(event.target.value.toLowerCase())} style={{ maxWidth: 480 }} />
+      {groups.map(([title, entries]) => (
+        <Card key={title} title={title} size="small">
+          <List
+            dataSource={entries.filter((entry) => filter === '' || `${entry.title} ${entry.description}`.toLowerCase().includes(filter))}
+            renderItem={(entry) => (
+              <List.Item actions={[<Button key="choose" onClick={() => onChoose(entry)} aria-label={`Выбрать: ${entry.title}`}>Выбрать</Button>]}>
+                <List.Item.Meta title={entry.title} description={`${entry.description} ${entry.domain === 'nature' ? '· природопользование' : '· недропользование'}`} />
+              </List.Item>
+            )}
+          />
+        </Card>
+      ))}
+    </Space>
+  );
+}
+
+/** The wizard. */
+export function WizardPage() {
+  const { cabinet, route, navigate } = useSession();
+  const catalog = useApi('catalog:list', {});
+  const licenses = useApi('licenses:list', {}, cabinet?.organisation !== undefined);
+  const [step, setStep] = useState(0);
+  const [entry, setEntry] = useState<CatalogEntry | undefined>();
+  const [title, setTitle] = useState('');
+  const [data, setData] = useState<Data>({});
+  const [files, setFiles] = useState<WizardFile[]>([]);
+  const [problems, setProblems] = useState<FormProblem[]>([]);
+  const [draftId, setDraftId] = useState<string | undefined>(route.draftId);
+  const [replacesPackageId, setReplaces] = useState<string | undefined>();
+  const [rendered, setRendered] = useState<{ pdfPath: string; pdfUrl: string | undefined } | undefined>();
+  const [error, setError] = useState<ErrorData | undefined>();
+  const [signer, setSigner] = useState<Partial<SignerChoice>>({});
+  const [attempt, setAttempt] = useState(0);
+  const [progress, setProgress] = useState<{ done: number; total: number; stage: string } | undefined>();
+  const [built, setBuilt] = useState<{ packageId: string; packagePath: string } | undefined>();
+  const [sent, setSent] = useState<OutboxItem | undefined>();
+  const [trainingOutcome, setTrainingOutcome] = useState<'approved' | 'needs-rework' | 'rejected'>('approved');
+  const [busy, setBusy] = useState(false);
+
+  const choose = useCallback(
+    (chosen: CatalogEntry, prefill: Record<string, unknown> = {}) => {
+      setEntry(chosen);
+      setTitle((current) => current || chosen.title);
+      // Autofill from the profile: the person preparing the document is the one logged in.
+      const person = cabinet?.person;
+      const fromProfile: Data = {};
+      if (person !== undefined) {
+        if (chosen.fields.some((field) => field.key === 'contactPerson')) fromProfile.contactPerson = `${person.surname} ${person.givenName}`;
+        if (chosen.fields.some((field) => field.key === 'contactSnils')) fromProfile.contactSnils = person.snils;
+      }
+      setData((current) => ({ ...fromProfile, ...(prefill as Data), ...current }));
+      setStep(1);
+    },
+    [cabinet?.person],
+  );
+
+  // A route may open a draft, or a new application prefilled from a license or a deadline.
+  const opened = useRef(false);
+  useEffect(() => {
+    if (opened.current || catalog.value === undefined) return;
+    opened.current = true;
+    if (route.draftId !== undefined) {
+      void callApi('drafts:get', { id: route.draftId }).then((result) => {
+        if (!result.ok) return setError(result.error);
+        const draft = result.value;
+        const found = catalog.value?.find((candidate) => candidate.code === draft.typeCode);
+        if (found === undefined) return;
+        setTitle(draft.title);
+        setData(draft.data as Data);
+        setFiles(draft.files.map((file) => ({ ...file, fileName: file.fileName ?? file.path.split(/[\\/]/).pop() ?? file.path })));
+        setReplaces(draft.replacesPackageId);
+        setEntry(found);
+        setStep(1);
+      });
+    } else if (route.typeCode !== undefined) {
+      const found = catalog.value.find((candidate) => candidate.code === route.typeCode);
+      if (found !== undefined) choose(found, route.prefill);
+    }
+  }, [catalog.value, route, choose]);
+
+  // Inline validation: every change is checked by main, all problems at once.
+  useEffect(() => {
+    if (entry === undefined) return;
+    const timer = setTimeout(() => {
+      void callApi('forms:validate', { typeCode: entry.code, data, files: attachedFiles(files) }).then((result) => {
+        if (result.ok) setProblems(result.value);
+      });
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [entry, data, files]);
+
+  // Autosave: the draft is written a moment after the last change; nothing typed is lost.
+  useEffect(() => {
+    if (entry === undefined || built !== undefined) return;
+    const timer = setTimeout(() => {
+      void callApi('drafts:save', { ...(draftId ? { id: draftId } : {}), typeCode: entry.code, title: title || entry.title, data, files: attachedFiles(files), ...(replacesPackageId ? { replacesPackageId } : {}) }).then((result) => {
+        if (result.ok) setDraftId(result.value.id);
+      });
+    }, 800);
+    return () => clearTimeout(timer);
+  }, [entry, title, data, files, draftId, replacesPackageId, built]);
+
+  useEffect(() => onApiEvent('progress', (event) => {
+    if (event.operationId === operationId.current) setProgress({ done: event.done, total: event.total, stage: event.stage });
+  }), []);
+  useEffect(() => onApiEvent('outbox:changed', (event) => {
+    setSent((current) => (current === undefined ? current : event.items.find((item) => item.id === current.id) ?? current));
+  }), []);
+  const operationId = useRef('');
+
+  const licenseNumbers = useMemo(() => (licenses.value ?? []).map((license) => license.number), [licenses.value]);
+  const fieldProblems = problems.filter((problem) => !problem.target.startsWith('documents.'));
+  const documentProblems = problems.filter((problem) => problem.target.startsWith('documents.'));
+
+  const review = async (): Promise<void> => {
+    if (entry === undefined) return;
+    setError(undefined);
+    setStep(3);
+    const result = await callApi('forms:render', { typeCode: entry.code, data, files: attachedFiles(files) });
+    if (!result.ok) return setError(result.error);
+    const pdf = await callApi('files:read', { path: result.value.pdfPath });
+    let pdfUrl: string | undefined;
+    if (pdf.ok) {
+      const binary = atob(pdf.value.contentBase64);
+      const bytes = new Uint8Array(binary.length);
+      for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
+      pdfUrl = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+    }
+    setRendered({ pdfPath: result.value.pdfPath, pdfUrl });
+  };
+
+  const sign = async (): Promise<void> => {
+    if (entry === undefined || signer.certificate === undefined || !signer.pin) return;
+    setBusy(true);
+    setError(undefined);
+    operationId.current = crypto.randomUUID();
+    setProgress({ done: 0, total: 1, stage: 'build' });
+    const result = await callApi('packages:build', {
+      typeCode: entry.code,
+      title: title || entry.title,
+      data,
+      files: attachedFiles(files),
+      certificate: signer.certificate,
+      token: signer.token,
+      pin: signer.pin,
+      operationId: operationId.current,
+      ...(draftId ? { draftId } : {}),
+      ...(replacesPackageId ? { replacesPackageId } : {}),
+    });
+    setBusy(false);
+    setSigner((value) => ({ ...value, pin: '' }));
+    if (!result.ok) {
+      setProgress(undefined);
+      setAttempt((value) => value + 1);
+      return setError(pinAdvice(result.error.code) ? { ...result.error, message: pinAdvice(result.error.code) ?? result.error.message } : result.error);
+    }
+    setBuilt({ packageId: result.value.packageId, packagePath: result.value.packagePath });
+    setStep(5);
+  };
+
+  const submit = async (): Promise<void> => {
+    if (entry === undefined || built === undefined) return;
+    setBusy(true);
+    setError(undefined);
+    const result = await callApi('outbox:submit', { packagePath: built.packagePath, typeCode: entry.code, title: title || entry.title, ...(cabinet?.profile.kind === 'stand' ? { trainingOutcome } : {}) });
+    setBusy(false);
+    if (result.ok) setSent(result.value);
+    else setError(result.error);
+  };
+
+  if (catalog.error !== undefined) return <ApiErrorAlert error={catalog.error} onRetry={catalog.reload} />;
+  const canSend = cabinet?.organisation !== undefined && cabinet.organisation.role !== 'auditor';
+
+  return (
+    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <Typography.Title level={2}>{entry?.title ?? 'Новое заявление или отчёт'}</Typography.Title>
+      {replacesPackageId !== undefined && <Alert type="info" showIcon title="Исправление отправленного пакета" description="Новая версия будет связана с прежней: кабинет увидит, что это исправление." />}
+      <Steps current={step} items={stepTitles.map((item) => ({ title: item }))} size="small" />
+      {cabinet?.organisation === undefined && step > 0 && step < 5 && (
+        <Alert type="warning" showIcon title="Организация не выбрана" description="Печатная форма и подписание берут реквизиты организации: войдите в кабинет и выберите организацию. Заполненное сохранится в черновике." action={<Button onClick={() => navigate({ section: 'login' })}>Войти</Button>} />
+      )}
+      {error !== undefined && <ApiErrorAlert error={error} />}
+
+      {step === 0 && catalog.value !== undefined && <TypeStep catalog={catalog.value} onChoose={(chosen) => choose(chosen)} />}
+
+      {step === 1 && entry !== undefined && (
+        <Card>
+          <Form layout="vertical" requiredMark onSubmitCapture={(event) => event.preventDefault()}>
+            <Form.Item label="Название пакета" help="Так пакет будет называться в списке и в кабинете.">
+              <Input aria-label="Название пакета" value={title} maxLength={300} onChange={(event) => setTitle(event.target.value)} />
+            </Form.Item>
+            {cabinet?.organisation !== undefined && (
+              <Descriptions size="small" column={1} bordered style={{ marginBottom: 16 }} title="Реквизиты организации (из кабинета)">
+                <Descriptions.Item label="Организация">{cabinet.organisation.fullName}</Descriptions.Item>
+                <Descriptions.Item label="ИНН / ОГРН">{cabinet.organisation.inn} / {cabinet.organisation.ogrn}</Descriptions.Item>
+                <Descriptions.Item label="Адрес">{cabinet.organisation.address}</Descriptions.Item>
+              </Descriptions>
+            )}
+            {entry.fields.map((field) => (
+              <FormField
+                key={field.key}
+                field={field}
+                value={data[field.key]}
+                suggestions={licenseNumbers}
+                problems={fieldProblems.filter((problem) => problem.target === field.key).map((problem) => problem.message)}
+                onChange={(value) => setData((current) => ({ ...current, [field.key]: value }))}
+              />
+            ))}
+          </Form>
+          <Space>
+            <Button onClick={() => setStep(0)}>Другой вид документа</Button>
+            <Button type="primary" onClick={() => setStep(2)}>
+              Далее: документы
+            </Button>
+            {fieldProblems.length > 0 && <Typography.Text type="secondary">Замечаний по полям: {fieldProblems.length}</Typography.Text>}
+          </Space>
+        </Card>
+      )}
+
+      {step === 2 && entry !== undefined && (
+        <>
+          <DocumentsStep entry={entry} files={files} onChange={setFiles} problems={documentProblems} />
+          <Space>
+            <Button onClick={() => setStep(1)}>Назад</Button>
+            <Button type="primary" onClick={() => void review()}>
+              Далее: проверка
+            </Button>
+          </Space>
+        </>
+      )}
+
+      {step === 3 && entry !== undefined && (
+        <Card title="Проверка перед подписанием">
+          {problems.length > 0 ? (
+            <Alert
+              type="error"
+              showIcon
+              title={`Исправьте замечания (${problems.length}), затем подпишите`}
+              description={
+                <ul data-testid="review-problems">
+                  {problems.map((problem) => (
+                    <li key={problem.target + problem.rule}>{problem.message}</li>
+                  ))}
+                </ul>
+              }
+            />
+          ) : (
+            <Alert type="success" showIcon title="Все поля и документы соответствуют требованиям." />
+          )}
+          {rendered === undefined && error === undefined && <Progress percent={100} status="active" showInfo={false} />}
+          {rendered?.pdfUrl !== undefined && <iframe title="Печатная форма" src={rendered.pdfUrl} className="pdf-preview" />}
+          <Space style={{ marginTop: 16 }}>
+            <Button onClick={() => setStep(problems.some((problem) => !problem.target.startsWith('documents.')) ? 1 : 2)}>Исправить</Button>
+            {rendered !== undefined && (
+              <Button
+                onClick={() =>
+                  void callApi('files:read', { path: rendered.pdfPath }).then((result) => result.ok && saveBase64(result.value.name, result.value.mediaType, result.value.contentBase64))
+                }
+              >
+                Сохранить PDF
+              </Button>
+            )}
+            <Button type="primary" disabled={problems.length > 0 || rendered === undefined} onClick={() => setStep(4)}>
+              Далее: подписание
+            </Button>
+          </Space>
+        </Card>
+      )}
+
+      {step === 4 && entry !== undefined && (
+        <Card title="Подписание электронной подписью">
+          <Typography.Paragraph type="secondary">
+            Будут подписаны печатная форма, XML и каждый приложенный документ ({files.length}), затем опись пакета — одним вводом PIN-кода.
+          </Typography.Paragraph>
+          <SignerPicker value={signer} onChange={setSigner} onSubmit={() => void sign()} attempt={attempt} />
+          {progress !== undefined && (
+            <Progress data-testid="sign-progress" percent={Math.round((progress.done / Math.max(progress.total, 1)) * 100)} status={busy ? 'active' : 'normal'} style={{ marginTop: 16 }} />
+          )}
+          <Space style={{ marginTop: 16 }}>
+            <Button onClick={() => setStep(3)} disabled={busy}>
+              Назад
+            </Button>
+            <Button type="primary" loading={busy} disabled={signer.certificate === undefined || !signer.pin} onClick={() => void sign()}>
+              Подписать
+            </Button>
+          </Space>
+        </Card>
+      )}
+
+      {step === 5 && built !== undefined && (
+        <Card>
+          {sent === undefined ? (
+            <Result
+              status="success"
+              title="Пакет подписан"
+              subTitle="Пакет сохранён на компьютере. Отправьте его сейчас или позже из раздела «Пакеты и заявления»: без связи он подождёт в исходящих."
+              extra={
+                <Space direction="vertical" align="center">
+                  {cabinet?.profile.kind === 'stand' && (
+                    <Space>
+                      <span>Учебный сценарий:</span>
+                      <Select
+                        aria-label="Учебный сценарий"
+                        value={trainingOutcome}
+                        onChange={setTrainingOutcome}
+                        style={{ width: 220 }}
+                        options={[
+                          { value: 'approved', label: 'Одобрено' },
+                          { value: 'needs-rework', label: 'Требуется доработка' },
+                          { value: 'rejected', label: 'Отклонено' },
+                        ]}
+                      />
+                    </Space>
+                  )}
+                  {!canSend && cabinet?.organisation?.role === 'auditor' && <Alert type="warning" showIcon title="Роль «Аудитор» не даёт права отправлять пакеты." description="Передайте пакет сотруднику или руководителю организации." />}
+                  <Space>
+                    <Button onClick={() => navigate({ section: 'package', packageId: built.packageId })}>Открыть пакет</Button>
+                    <Button type="primary" loading={busy} onClick={() => void submit()} disabled={cabinet?.organisation === undefined}>
+                      Отправить в кабинет
+                    </Button>
+                  </Space>
+                </Space>
+              }
+            />
+          ) : (
+            <Result
+              status={sent.state === 'failed' ? 'error' : sent.registrationNumber !== undefined ? 'success' : 'info'}
+              title={
+                sent.registrationNumber !== undefined
+                  ? `Пакет принят, регистрационный номер ${sent.registrationNumber}`
+                  : sent.state === 'failed'
+                    ? 'Пакет не отправлен'
+                    : 'Пакет в исходящих'
+              }
+              subTitle={
+                <Space direction="vertical">
+                  <span data-testid="receipt-status">
+                    Статус: <Tag color={statusView(sent.status).color}>{statusView(sent.status).text}</Tag>
+                  </span>
+                  {sent.lastError !== undefined && sent.state !== 'done' && <Typography.Text type={sent.state === 'failed' ? 'danger' : 'secondary'}>{sent.lastError.message}</Typography.Text>}
+                  {sent.state === 'waiting' && <span>Пакет уйдёт, как только кабинет станет доступен. Ничего не потеряется.</span>}
+                </Space>
+              }
+              extra={
+                <Space>
+                  <Button type="primary" onClick={() => navigate({ section: 'package', packageId: built.packageId })}>
+                    Следить за статусом
+                  </Button>
+                  <Button onClick={() => navigate({ section: 'home' })}>На главную</Button>
+                </Space>
+              }
+            />
+          )}
+        </Card>
+      )}
+    </Space>
+  );
+}
