@@ -138,7 +138,7 @@ function seed(database: StandDatabase, now: Date): void {
   license.run('L-5', '2000002', 'ЕКБ 07777 ТП', 'Добыча', 'Щебень', 'Карьер «Горный»', 'suspended', at(-700), at(700));
   const deadline = database.prepare('INSERT INTO deadlines (id, organisation_oid, service_code, title, due_date, license_number) VALUES (?, ?, ?, ?, ?, ?)');
   deadline.run('D-1', '2000001', 'report.extraction', 'Отчёт о добыче за квартал', at(12), 'СЫК 01234 ТЭ');
-  deadline.run('D-2', '2000001', 'report.environmental', 'Отчёт о соблюдении экологических требований', at(45), 'СЫК 05678 НЭ');
+  deadline.run('D-2', '2000001', 'report.environmental-compliance', 'Отчёт о соблюдении экологических требований', at(45), 'СЫК 05678 НЭ');
   deadline.run('D-3', '2000002', 'report.financial', 'Отчёт о финансовых показателях', at(20), 'ЕКБ 04321 ТЭ');
   const notification = database.prepare('INSERT INTO notifications (id, organisation_oid, title, body, at, read, order_id) VALUES (?, ?, ?, ?, ?, 0, NULL)');
   notification.run('N-1', '2000001', 'Срок действия лицензии истекает', 'Лицензия СЫК 01234 ТЭ действует до ' + at(60) + '. Подайте заявление о продлении заранее.', now.toISOString());

@@ -4,7 +4,7 @@
  * (repeatable: CAs whose certificates may log in and sign), --step-ms N (status step delay),
  * --scenario auto|approved|needs-rework|rejected.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { pemBlocks } from '../main/core/crypto/x509';
@@ -28,6 +28,8 @@ async function demoToken(dataDir: string): Promise<void> {
   // Training PINs come from the environment (never from arguments), with documented defaults.
   const userPin = process.env.NEDRADESK_DEMO_PIN ?? '123456';
   const soPin = process.env.NEDRADESK_DEMO_SO_PIN ?? '12345678';
+  // A demo token may be the first thing made for a new stand: its folder may not exist yet.
+  mkdirSync(dataDir, { recursive: true });
   const database = openStandDatabase(path.join(dataDir, 'stand.db'));
   try {
     const created = createDemoToken(database, await ensureTrainingCa(dataDir), { module, personOid, label: option('--label') ?? `Учебный токен ${personOid}`, userPin, soPin });

@@ -21,7 +21,9 @@ const months = ['январь', 'февраль', 'март', 'апрель', '�
 function PeriodEditor({ field, value, onChange, label }: { field: FieldDefinition; value: PeriodValue | undefined; onChange: (value: PeriodValue | undefined) => void; label: string }) {
   const kinds = field.periodKinds ?? ['year', 'quarter', 'month', 'range'];
   const kind = value?.kind ?? kinds[0] ?? 'year';
-  const year = value !== undefined && 'year' in value ? value.year : new Date().getFullYear() - 1;
+  // Until the user picks a year, the field stays empty: a year shown must be a year chosen.
+  const chosenYear = value !== undefined && 'year' in value ? value.year : undefined;
+  const year = chosenYear ?? new Date().getFullYear() - 1;
   const change = (next: PeriodValue['kind']): void => {
     if (next === 'range') onChange({ kind: 'range', from: '', to: '' });
     else if (next === 'year') onChange({ kind: 'year', year });
@@ -38,7 +40,7 @@ function PeriodEditor({ field, value, onChange, label }: { field: FieldDefinitio
         </>
       ) : (
         <>
-          <InputNumber aria-label={`${label}: год`} min={1990} max={2100} value={year} onChange={(next) => next !== null && onChange({ ...(value ?? { kind: 'year' }), year: next } as PeriodValue)} />
+          <InputNumber aria-label={`${label}: год`} min={1990} max={2100} placeholder="ГГГГ" value={chosenYear} onChange={(next) => next !== null && onChange({ ...(value ?? { kind: 'year' }), year: next } as PeriodValue)} />
           {value?.kind === 'quarter' && (
             <Select aria-label={`${label}: квартал`} value={value.quarter} style={{ width: 130 }} onChange={(quarter) => onChange({ ...value, quarter })} options={[1, 2, 3, 4].map((quarter) => ({ value: quarter, label: `${quarter} квартал` }))} />
           )}

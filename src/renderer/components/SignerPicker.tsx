@@ -50,7 +50,8 @@ export function SignerPicker({ value, onChange, onSubmit, attempt }: SignerPicke
   useEffect(() => {
     if (attempt !== undefined && attempt > 0) reloadTokens();
   }, [attempt, reloadTokens]);
-  const list = certificates.value ?? [];
+  // Certificates without a private key on the token (CA certificates kept there) cannot sign: not offered.
+  const list = (certificates.value ?? []).filter((certificate) => certificate.hasPrivateKey);
   const chosen = list.find((certificate) => certificate.summary.sha256 === value.certificate);
   const token = tokens.value?.find((candidate) => candidate.serial === chosen?.tokenSerial);
 
@@ -94,7 +95,7 @@ export function SignerPicker({ value, onChange, onSubmit, attempt }: SignerPicke
       {token?.pinLocked === true && <Alert type="error" showIcon title="PIN-код этого токена заблокирован." description="Разблокируйте его PIN-кодом администратора или обратитесь в удостоверяющий центр." />}
       {token?.pinFinalTry === true && <Alert type="warning" showIcon title="Осталась последняя попытка ввода PIN-кода." description="После ещё одной ошибки токен заблокируется. Проверьте раскладку и Caps Lock." />}
       {token?.pinCountLow === true && token.pinFinalTry !== true && <Alert type="warning" showIcon title="Были неверные попытки ввода PIN-кода." description="Вводите PIN-код внимательно: число попыток ограничено." />}
-      <label>
+      <Space direction="vertical" size={4}>
         <Typography.Text>PIN-код токена</Typography.Text>
         <Input.Password
           aria-label="PIN-код токена"
@@ -104,9 +105,9 @@ export function SignerPicker({ value, onChange, onSubmit, attempt }: SignerPicke
           onChange={(event) => onChange({ ...value, pin: event.target.value })}
           onPressEnter={onSubmit}
           maxLength={64}
-          style={{ maxWidth: 280, display: 'block', marginTop: 4 }}
+          style={{ width: 280 }}
         />
-      </label>
+      </Space>
     </Space>
   );
 }

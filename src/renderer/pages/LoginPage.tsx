@@ -128,8 +128,15 @@ export function OrganisationChoice({ state }: { state: CabinetState }) {
 
 /** «Вход»: the two ways in, then the organisation. */
 export function LoginPage() {
-  const { cabinet, setCabinet } = useSession();
-  const onDone = useCallback((state: CabinetState) => setCabinet(state), [setCabinet]);
+  const { cabinet, setCabinet, navigate } = useSession();
+  const onDone = useCallback(
+    (state: CabinetState) => {
+      setCabinet(state);
+      // One organisation is chosen by the cabinet itself: straight to work.
+      if (state.organisation !== undefined) navigate({ section: 'home' });
+    },
+    [setCabinet, navigate],
+  );
   if (cabinet?.person !== undefined && cabinet.organisation === undefined) return <OrganisationChoice state={cabinet} />;
   return (
     <Space direction="vertical" size="large" style={{ width: '100%', maxWidth: 760 }}>

@@ -200,8 +200,11 @@ export function WizardPage() {
     setError(undefined);
     const result = await callApi('outbox:submit', { packagePath: built.packagePath, typeCode: entry.code, title: title || entry.title, ...(cabinet?.profile.kind === 'stand' ? { trainingOutcome } : {}) });
     setBusy(false);
-    if (result.ok) setSent(result.value);
-    else setError(result.error);
+    if (!result.ok) return setError(result.error);
+    setSent(result.value);
+    // The worker may have sent (or been refused) before this answer arrived: read where it is now.
+    const now = await callApi('outbox:list', {});
+    if (now.ok) setSent(now.value.find((item) => item.id === result.value.id) ?? result.value);
   };
 
   if (catalog.error !== undefined) return <ApiErrorAlert error={catalog.error} onRetry={catalog.reload} />;

@@ -1,0 +1,161 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { buildJpeg } from '../unit/documents/document-files';
+import { demoPin, startDemoWorkplace, type DemoWorkplace } from '../support/demo-workplace';
+
+let workplace: DemoWorkplace;
+
+test.beforeAll(async () => {
+  // Петров is an employee of ООО «Недра Севера»; Орлов is its auditor.
+  workplace = await startDemoWorkplace({
+    people: [
+      { oid: '1000002', label: 'Токен Петрова' },
+      { oid: '1000007', label: 'Токен Орлова' },
+    ],
+  });
+});
+
+test.afterAll(async () => {
+  await workplace?.stop();
+});
+
+async function reportPdf(): Promise<string> {
+  const document = await PDFDocument.create();
+  const page = document.addPage([595, 842]);
+  page.drawText('Extraction report, Q3', { x: 72, y: 760, size: 18, font: await document.embedFont(StandardFonts.Helvetica) });
+  const file = path.join(workplace.dataDir, 'otchet-dobycha.pdf');
+  writeFileSync(file, await document.save({ useObjectStreams: false }));
+  return file;
+}
+
+async function openApp(page: Page): Promise<void> {
+  await page.goto(workplace.host.url);
+  const done = page.getByRole('button', { name: 'Готово' });
+  // The first run asks for the cabinet, libraries and trust anchors once.
+  if (await done.waitFor({ timeout: 5_000 }).then(() => true, () => false)) await done.click();
+  await expect(page.getByRole('menuitem', { name: 'Главная' })).toBeVisible();
+}
+
+async function loginBySignature(page: Page, owner: string, organisation?: string): Promise<void> {
+  await page.getByRole('button', { name: 'Войти через Госуслуги' }).first().click();
+  await expect(page.getByRole('heading', { name: 'Вход через Госуслуги' })).toBeVisible();
+  await page.getByRole('radio', { name: new RegExp(owner) }).check();
+  await page.getByLabel('PIN-код токена').fill(demoPin);
+  await page.getByRole('button', { name: 'Войти по электронной подписи' }).click();
+  // A person in one organisation works for it at once; in several, chooses.
+  if (organisation !== undefined) await page.getByRole('button', { name: `Выбрать ${organisation}` }).click();
+  await expect(page.getByTestId('current-user')).toContainText(owner.split(' ')[0] ?? owner);
+}
+
+async function logout(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Выйти' }).click();
+  await expect(page.getByRole('button', { name: 'Войти через Госуслуги' }).first()).toBeVisible();
+}
+
+test('signature login, «Отчёт о добыче» with a PDF, signed, sent, approved without reload, decision downloaded', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openApp(page);
+  await loginBySignature(page, 'Петров Сергей Андреевич');
+  await page.screenshot({ path: 'docs/screenshots/dashboard.png' });
+
+  await page.getByRole('menuitem', { name: 'Новое заявление или отчёт' }).click();
+  await page.getByRole('button', { name: 'Выбрать: Отчёт о добыче' }).click();
+  await page.getByLabel('Номер лицензии').fill('СЫК 01234 ТЭ');
+  await page.getByLabel('Отчётный период: год').fill('2025');
+  await page.getByLabel('Дата начала работ').fill('2025-01-10');
+  await page.getByLabel('Дата окончания работ').fill('2025-12-20');
+  await page.getByLabel('Участок недр (месторождение)').fill('Южно-Ухтинский участок');
+  await page.getByLabel('Вид полезного ископаемого').click();
+  await page.getByTitle('Нефть').click();
+  await page.getByLabel('Добыто за период', { exact: true }).fill('125000');
+  await expect(page.getByLabel('Ответственное лицо')).toHaveValue('Петров Сергей Андреевич');
+  await page.screenshot({ path: 'docs/screenshots/wizard-form.png', fullPage: true });
+  await page.getByRole('button', { name: 'Далее: документы' }).click();
+
+  await page.locator('[data-testid="documents-report-file"] input[type=file]').setInputFiles(await reportPdf());
+  await expect(page.getByTestId('documents-report-file')).toContainText('соответствует требованиям');
+  await page.getByRole('button', { name: 'Далее: проверка' }).click();
+  await expect(page.getByText('Все поля и документы соответствуют требованиям.')).toBeVisible();
+  await expect(page.locator('iframe[title="Печатная форма"]')).toBeVisible();
+  await page.screenshot({ path: 'docs/screenshots/wizard-review.png' });
+  await page.getByRole('button', { name: 'Далее: подписание' }).click();
+
+  await page.getByRole('radio', { name: /Петров Сергей Андреевич/ }).check();
+  await page.getByLabel('PIN-код токена').fill(demoPin);
+  await page.getByRole('button', { name: 'Подписать' }).click();
+  await expect(page.getByText('Пакет подписан')).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Отправить в кабинет' }).click();
+  await expect(page.getByText(/Пакет принят, регистрационный номер/)).toBeVisible({ timeout: 30_000 });
+  await page.screenshot({ path: 'docs/screenshots/receipt.png' });
+
+  await page.getByRole('button', { name: 'Следить за статусом' }).click();
+  // Status sync pushes the change: no reload.
+  await expect(page.getByTestId('package-status')).toHaveText('Одобрено', { timeout: 45_000 });
+  await expect(page.getByTestId('timeline')).toContainText('Принят');
+  await page.screenshot({ path: 'docs/screenshots/package-approved.png', fullPage: true });
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: /^Скачать/ }).first().click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/\.pdf$/);
+  const saved = path.join(workplace.dataDir, 'decision.pdf');
+  await file.saveAs(saved);
+  const { readFileSync } = await import('node:fs');
+  expect(readFileSync(saved).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+  await page.getByRole('menuitem', { name: 'Журнал' }).click();
+  await expect(page.locator('table')).toContainText('Вход по электронной подписи');
+  await page.screenshot({ path: 'docs/screenshots/journal.png' });
+  await logout(page);
+});
+
+test('a wrong PIN names the attempts; a 150 dpi scan is refused with the rule named', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: 'Войти через Госуслуги' }).first().click();
+  await page.getByRole('radio', { name: /Петров Сергей Андреевич/ }).check();
+  await page.getByLabel('PIN-код токена').fill('000000');
+  await page.getByRole('button', { name: 'Войти по электронной подписи' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Неверный PIN-код' })).toContainText('Число попыток ограничено');
+  await expect(page.getByText('Были неверные попытки ввода PIN-кода.')).toBeVisible();
+  await page.screenshot({ path: 'docs/screenshots/login-wrong-pin.png' });
+
+  await page.getByRole('menuitem', { name: 'Новое заявление или отчёт' }).click();
+  await page.getByRole('button', { name: 'Выбрать: Заявление о продлении лицензии' }).click();
+  await page.getByRole('button', { name: 'Далее: документы' }).click();
+  const scan = path.join(workplace.dataDir, 'licenziya-150dpi.jpg');
+  writeFileSync(scan, buildJpeg({ width: 1240, height: 1754, jfif: { units: 1, x: 150, y: 150 } }));
+  await page.locator('[data-testid="documents-license-copy"] input[type=file]').setInputFiles(scan);
+  const card = page.getByTestId('documents-license-copy');
+  await expect(card).toContainText('не соответствует');
+  await expect(card.getByTestId('document-problem')).toContainText('300 dpi');
+  await page.screenshot({ path: 'docs/screenshots/document-refused.png' });
+});
+
+test('an auditor cannot send: the cabinet refuses and says why', async ({ page }) => {
+  test.setTimeout(90_000);
+  await openApp(page);
+  await loginBySignature(page, 'Орлов Денис Ильич');
+  await page.getByRole('menuitem', { name: 'Новое заявление или отчёт' }).click();
+  await page.getByRole('button', { name: 'Выбрать: Отчёт о добыче' }).click();
+  await page.getByLabel('Номер лицензии').fill('СЫК 01234 ТЭ');
+  await page.getByLabel('Отчётный период: год').fill('2025');
+  await page.getByLabel('Дата начала работ').fill('2025-01-10');
+  await page.getByLabel('Дата окончания работ').fill('2025-12-20');
+  await page.getByLabel('Участок недр (месторождение)').fill('Южно-Ухтинский участок');
+  await page.getByLabel('Вид полезного ископаемого').click();
+  await page.getByTitle('Нефть').click();
+  await page.getByLabel('Добыто за период', { exact: true }).fill('100');
+  await page.getByRole('button', { name: 'Далее: документы' }).click();
+  await page.locator('[data-testid="documents-report-file"] input[type=file]').setInputFiles(await reportPdf());
+  await page.getByRole('button', { name: 'Далее: проверка' }).click();
+  await page.getByRole('button', { name: 'Далее: подписание' }).click();
+  await page.getByRole('radio', { name: /Орлов Денис Ильич/ }).check();
+  await page.getByLabel('PIN-код токена').fill(demoPin);
+  await page.getByRole('button', { name: 'Подписать' }).click();
+  await expect(page.getByText('Роль «Аудитор» не даёт права отправлять пакеты.')).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Отправить в кабинет' }).click();
+  await expect(page.getByText('Пакет не отправлен')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(/не даёт права отправлять/).last()).toBeVisible();
+  await logout(page);
+});
