@@ -141,7 +141,7 @@ function Shell({ locale, setLocale }: { locale: Locale; setLocale: (locale: Loca
             {cabinet?.profile.kind === 'stand' && <Tag color="purple">{t('trainingStand')}</Tag>}
             {cabinet?.person !== undefined ? (
               <>
-                <Typography.Text data-testid="current-user">
+                <Typography.Text data-testid="current-user" className="current-user" title={`${cabinet.person.surname} ${cabinet.person.givenName}${cabinet.organisation !== undefined ? ` · ${cabinet.organisation.fullName}` : ''}`}>
                   {cabinet.person.surname} {cabinet.person.givenName}
                   {cabinet.organisation !== undefined ? ` · ${cabinet.organisation.fullName} · ${roles[cabinet.organisation.role]}` : ''}
                 </Typography.Text>

@@ -1,13 +1,15 @@
 /**
  * The identity provider's pages: plain HTML in Russian, no scripts (the CSP forbids them), large
- * controls, labels on every field.
+ * controls, labels on every field. Browsers apply form-action to the redirect that follows a form
+ * (CSP3 §6.3.1), and the last one goes to the app's loopback redirect URI (RFC 8252 §7.3):
+ * loopback addresses on any port are allowed as form targets, nothing else.
  */
 const escape = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; form-action 'self'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://127.0.0.1:* http://localhost:*">
 <title>${escape(title)} — учебный стенд</title>
 <style>
 body{font-family:system-ui,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;background:#eef2f6;margin:0;color:#1b2430}

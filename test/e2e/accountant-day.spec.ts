@@ -78,7 +78,8 @@ test('signature login, «Отчёт о добыче» with a PDF, signed, sent, 
   await expect(page.getByTestId('documents-report-file')).toContainText('соответствует требованиям');
   await page.getByRole('button', { name: 'Далее: проверка' }).click();
   await expect(page.getByText('Все поля и документы соответствуют требованиям.')).toBeVisible();
-  await expect(page.locator('iframe[title="Печатная форма"]')).toBeVisible();
+  await expect(page.getByTestId('review-summary')).toContainText('Южно-Ухтинский участок');
+  await expect(page.getByTestId('review-summary')).toContainText(/125\s000 т/);
   await page.screenshot({ path: 'docs/screenshots/wizard-review.png' });
   await page.getByRole('button', { name: 'Далее: подписание' }).click();
 

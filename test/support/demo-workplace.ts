@@ -21,7 +21,12 @@ export interface DemoWorkplace {
 }
 
 /** Makes demo tokens for the given people (stand OIDs) and starts the app in browser mode. */
-export async function startDemoWorkplace(options: { people: Array<{ oid: string; label: string }>; env?: NodeJS.ProcessEnv }): Promise<DemoWorkplace> {
+export async function startDemoWorkplace(options: {
+  people: Array<{ oid: string; label: string }>;
+  env?: NodeJS.ProcessEnv;
+  /** More tokens, made before the app starts (SoftHSM reads its token folder when loaded). */
+  prepare?: (factory: TokenFactory) => Promise<void>;
+}): Promise<DemoWorkplace> {
   const factory = await TokenFactory.create();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'nedradesk-e2e-'));
   for (const person of options.people) {
@@ -31,6 +36,7 @@ export async function startDemoWorkplace(options: { people: Array<{ oid: string;
     });
     if (made.status !== 0) throw new Error(`demo token for ${person.oid} was not made: ${made.stderr}`);
   }
+  await options.prepare?.(factory);
   const host = await startBuiltWebHost({
     ...factory.env,
     NEDRADESK_DATA_DIR: dataDir,

@@ -12,16 +12,26 @@ import { daysUntil, formatDate, formatDateTime, statusView } from '../format';
 import { useSession } from '../session';
 import { useApi } from '../useApi';
 
-const outboxStates: Record<OutboxItem['state'], { text: string; color: string }> = {
+/** Where an outbox item is, as the user thinks of it: a failure with a next attempt is still waiting. */
+export type OutboxPhase = 'waiting' | 'sending' | 'refused' | 'done';
+
+/** The phase of an item. */
+export function outboxPhase(item: OutboxItem): OutboxPhase {
+  if (item.state === 'failed') return item.nextAttemptAt === undefined ? 'refused' : 'waiting';
+  return item.state;
+}
+
+const outboxPhases: Record<OutboxPhase, { text: string; color: string }> = {
   waiting: { text: 'ждёт отправки', color: 'gold' },
   sending: { text: 'отправляется', color: 'processing' },
-  failed: { text: 'не отправлен', color: 'red' },
+  refused: { text: 'не отправлен', color: 'red' },
   done: { text: 'отправлен', color: 'green' },
 };
 
 /** One outbox line: what, where it is, and why it failed. */
 export function OutboxLine({ item }: { item: OutboxItem }) {
-  const state = outboxStates[item.state];
+  const phase = outboxPhase(item);
+  const state = outboxPhases[phase];
   return (
     <List.Item data-testid="outbox-item">
       <List.Item.Meta
@@ -33,9 +43,9 @@ export function OutboxLine({ item }: { item: OutboxItem }) {
               <Tag color={statusView(item.status).color}>{statusView(item.status).text}</Tag>
               {item.registrationNumber !== undefined && <span>рег. № {item.registrationNumber}</span>}
               {item.attempts > 0 && item.state !== 'done' && <span>попыток: {item.attempts}</span>}
-              {item.state === 'waiting' && item.nextAttemptAt !== undefined && <span>следующая попытка {formatDateTime(item.nextAttemptAt)}</span>}
+              {phase === 'waiting' && item.nextAttemptAt !== undefined && <span>следующая попытка {formatDateTime(item.nextAttemptAt)}</span>}
             </Space>
-            {item.lastError !== undefined && item.state !== 'done' && <Typography.Text type={item.state === 'failed' ? 'danger' : 'secondary'}>{item.lastError.message}</Typography.Text>}
+            {item.lastError !== undefined && phase !== 'done' && <Typography.Text type={phase === 'refused' ? 'danger' : 'secondary'}>{item.lastError.message}</Typography.Text>}
           </Space>
         }
       />
@@ -94,14 +104,14 @@ export function DashboardPage() {
       <Row gutter={[16, 16]}>
         {attentionStatuses.map((status) => (
           <Col key={status} xs={12} md={8} xl={4}>
-            <Card size="small" hoverable onClick={() => navigate({ section: 'packages' })} data-testid={`count-${status}`}>
+            <Card size="small" className="stat-card" hoverable onClick={() => navigate({ section: 'packages' })} data-testid={`count-${status}`}>
               <Statistic title={packageStatuses[status]} value={counts[status] ?? 0} />
             </Card>
           </Col>
         ))}
         <Col xs={12} md={8} xl={4}>
-          <Card size="small" hoverable onClick={() => navigate({ section: 'notifications' })}>
-            <Statistic title="Непрочитанные уведомления" value={unread.length} />
+          <Card size="small" className="stat-card" hoverable onClick={() => navigate({ section: 'notifications' })}>
+            <Statistic title="Новые уведомления" value={unread.length} />
           </Card>
         </Col>
       </Row>
@@ -129,7 +139,7 @@ export function DashboardPage() {
         {loggedIn && (
           <>
             <Col xs={24} xl={12}>
-              <Card title="Лицензии: срок истекает в ближайшие 90 дней" extra={<Button type="link" onClick={() => navigate({ section: 'licenses' })}>Все лицензии</Button>}>
+              <Card title="Истекающие лицензии (90 дней)" extra={<Button type="link" onClick={() => navigate({ section: 'licenses' })}>Все лицензии</Button>}>
                 {licenses.error !== undefined && <ApiErrorAlert error={licenses.error} onRetry={licenses.reload} />}
                 <List
                   locale={{ emptyText: 'Нет лицензий, срок которых истекает в ближайшие 90 дней.' }}

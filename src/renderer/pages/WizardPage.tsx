@@ -14,8 +14,9 @@ import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { DocumentsStep, type WizardFile } from '../components/DocumentsStep';
 import { FormField } from '../components/FormField';
 import { SignerPicker, pinAdvice, type SignerChoice } from '../components/SignerPicker';
-import { saveBase64, statusView } from '../format';
+import { formatDate, saveBase64, statusView } from '../format';
 import { useSession } from '../session';
+import { outboxPhase } from './DashboardPage';
 import { useApi } from '../useApi';
 
 type Data = Record<string, FieldValue | undefined>;
@@ -23,6 +24,48 @@ const stepTitles = ['Вид документа', 'Заполнение', 'Док
 
 function attachedFiles(files: WizardFile[]) {
   return files.map((file) => ({ role: file.role, path: file.path, fileName: file.fileName, ...(file.documentDate ? { documentDate: file.documentDate } : {}) }));
+}
+
+const months = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь'];
+
+/** A form value as the printable form writes it. */
+function formatValue(field: CatalogEntry['fields'][number], value: FieldValue | undefined): string {
+  if (value === undefined || value === '') return '—';
+  if (typeof value === 'object' && 'amount' in value) return `${value.amount.toLocaleString('ru-RU')} ${value.unit}`;
+  if (typeof value === 'object' && 'kind' in value) {
+    if (value.kind === 'year') return `${value.year} год`;
+    if (value.kind === 'quarter') return `${value.quarter} квартал ${value.year} года`;
+    if (value.kind === 'month') return `${months[value.month - 1] ?? value.month} ${value.year} года`;
+    return `с ${formatDate(value.from)} по ${formatDate(value.to)}`;
+  }
+  if (field.type === 'date' && typeof value === 'string') return formatDate(value);
+  if (field.type === 'enum') return field.options?.find((option) => option.value === value)?.label ?? String(value);
+  if (typeof value === 'number') return `${value.toLocaleString('ru-RU')}${field.unit ? ` ${field.unit}` : ''}`;
+  return String(value);
+}
+
+/** What will be signed, as the reader of the printable form sees it. */
+function ReviewSummary({ entry, title, data, files }: { entry: CatalogEntry; title: string; data: Data; files: WizardFile[] }) {
+  return (
+    <Descriptions bordered size="small" column={1} style={{ marginTop: 16 }} title={title || entry.title} data-testid="review-summary">
+      {entry.fields.map((field) => (
+        <Descriptions.Item key={field.key} label={field.label}>
+          {formatValue(field, data[field.key])}
+        </Descriptions.Item>
+      ))}
+      <Descriptions.Item label="Приложения">
+        {files.length === 0 ? '—' : (
+          <ul style={{ margin: 0, paddingLeft: 18 }}>
+            {files.map((file) => (
+              <li key={file.path}>
+                {entry.documents.find((document) => document.role.code === file.role)?.role.title ?? file.role}: {file.fileName}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Descriptions.Item>
+    </Descriptions>
+  );
 }
 
 function TypeStep({ catalog, onChoose }: { catalog: CatalogEntry[]; onChoose: (entry: CatalogEntry) => void }) {
@@ -63,7 +106,7 @@ export function WizardPage() {
   const [problems, setProblems] = useState<FormProblem[]>([]);
   const [draftId, setDraftId] = useState<string | undefined>(route.draftId);
   const [replacesPackageId, setReplaces] = useState<string | undefined>();
-  const [rendered, setRendered] = useState<{ pdfPath: string; pdfUrl: string | undefined } | undefined>();
+  const [rendered, setRendered] = useState<{ pdfPath: string } | undefined>();
   const [error, setError] = useState<ErrorData | undefined>();
   const [signer, setSigner] = useState<Partial<SignerChoice>>({});
   const [attempt, setAttempt] = useState(0);
@@ -154,15 +197,7 @@ export function WizardPage() {
     setStep(3);
     const result = await callApi('forms:render', { typeCode: entry.code, data, files: attachedFiles(files) });
     if (!result.ok) return setError(result.error);
-    const pdf = await callApi('files:read', { path: result.value.pdfPath });
-    let pdfUrl: string | undefined;
-    if (pdf.ok) {
-      const binary = atob(pdf.value.contentBase64);
-      const bytes = new Uint8Array(binary.length);
-      for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
-      pdfUrl = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
-    }
-    setRendered({ pdfPath: result.value.pdfPath, pdfUrl });
+    setRendered({ pdfPath: result.value.pdfPath });
   };
 
   const sign = async (): Promise<void> => {
@@ -287,7 +322,7 @@ export function WizardPage() {
             <Alert type="success" showIcon title="Все поля и документы соответствуют требованиям." />
           )}
           {rendered === undefined && error === undefined && <Progress percent={100} status="active" showInfo={false} />}
-          {rendered?.pdfUrl !== undefined && <iframe title="Печатная форма" src={rendered.pdfUrl} className="pdf-preview" />}
+          {rendered !== undefined && <ReviewSummary entry={entry} title={title} data={data} files={files} />}
           <Space style={{ marginTop: 16 }}>
             <Button onClick={() => setStep(problems.some((problem) => !problem.target.startsWith('documents.')) ? 1 : 2)}>Исправить</Button>
             {rendered !== undefined && (
@@ -363,11 +398,11 @@ export function WizardPage() {
             />
           ) : (
             <Result
-              status={sent.state === 'failed' ? 'error' : sent.registrationNumber !== undefined ? 'success' : 'info'}
+              status={outboxPhase(sent) === 'refused' ? 'error' : sent.registrationNumber !== undefined ? 'success' : 'info'}
               title={
                 sent.registrationNumber !== undefined
                   ? `Пакет принят, регистрационный номер ${sent.registrationNumber}`
-                  : sent.state === 'failed'
+                  : outboxPhase(sent) === 'refused'
                     ? 'Пакет не отправлен'
                     : 'Пакет в исходящих'
               }
@@ -376,8 +411,8 @@ export function WizardPage() {
                   <span data-testid="receipt-status">
                     Статус: <Tag color={statusView(sent.status).color}>{statusView(sent.status).text}</Tag>
                   </span>
-                  {sent.lastError !== undefined && sent.state !== 'done' && <Typography.Text type={sent.state === 'failed' ? 'danger' : 'secondary'}>{sent.lastError.message}</Typography.Text>}
-                  {sent.state === 'waiting' && <span>Пакет уйдёт, как только кабинет станет доступен. Ничего не потеряется.</span>}
+                  {sent.lastError !== undefined && sent.state !== 'done' && <Typography.Text type={outboxPhase(sent) === 'refused' ? 'danger' : 'secondary'}>{sent.lastError.message}</Typography.Text>}
+                  {outboxPhase(sent) === 'waiting' && <span>Пакет уйдёт, как только кабинет станет доступен. Ничего не потеряется.</span>}
                 </Space>
               }
               extra={
