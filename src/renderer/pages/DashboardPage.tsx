@@ -105,7 +105,7 @@ export function DashboardPage() {
         {attentionStatuses.map((status) => (
           <Col key={status} xs={12} md={8} xl={4}>
             <Card size="small" className="stat-card" hoverable onClick={() => navigate({ section: 'packages' })} data-testid={`count-${status}`}>
-              <Statistic title={packageStatuses[status]} value={counts[status] ?? 0} />
+              <Statistic title={packageStatuses[status]} value={counts[status] ?? 0} groupSeparator=" " />
             </Card>
           </Col>
         ))}
