@@ -1,7 +1,6 @@
 /**
  * The Content-Security-Policy of NedraDesk's UI, one for both shells (Electron and browser mode).
- * `frame-src blob:` lets the review step show the rendered printable form, a PDF produced by main
- * and handed over as bytes; nothing else may be framed and nothing is loaded from elsewhere.
+ * Nothing is loaded from elsewhere, nothing may be framed, and the UI may be framed by nobody.
  */
 export const contentSecurityPolicy = [
   "default-src 'self'",
@@ -10,7 +9,7 @@ export const contentSecurityPolicy = [
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
   "connect-src 'self'",
-  "frame-src blob:",
+  "frame-src 'none'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
