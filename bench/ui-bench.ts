@@ -22,7 +22,7 @@ database.transaction(() => {
     insert.run(`p${index}`, index % 3 === 0 ? 'report.extraction' : 'application.subsoil-permit', `${index % 3 === 0 ? 'Отчёт о добыче' : 'Заявление'} №${index}`, statuses[index % statuses.length], at, at, `РН-2025-${String(index).padStart(6, '0')}`);
   }
   const journal = database.prepare('INSERT INTO journal (at, actor, organisation_oid, action, object, result, details) VALUES (?, ?, NULL, ?, ?, ?, ?)');
-  const actions = ['package.build', 'outbox.submit', 'login.signature', 'package.status', 'signatures.verify'];
+  const actions = ['package.build', 'package.submit', 'login.signature', 'package.status', 'signature.verify'];
   for (let index = 0; index < 100_000; index += 1) journal.run(new Date(base + index * 60_000).toISOString(), 'Иванова М. П.', actions[index % actions.length], `p${index % 10_000}`, 'ok', '{}');
 })();
 database.pragma('optimize');

@@ -2,27 +2,11 @@
 import { Button, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import type { ErrorData } from '../../shared/errors';
+import { journalActions } from '../../shared/journal';
 import { callApi } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { formatDateTime, saveBlob } from '../format';
 import { useApi } from '../useApi';
-
-/** Russian names of journal actions; an unknown action shows its code. */
-export const journalActions: Record<string, string> = {
-  'login.signature': 'Вход по электронной подписи',
-  'login.password': 'Вход по логину и паролю',
-  'organisation.choose': 'Выбор организации',
-  logout: 'Выход',
-  'package.build': 'Формирование и подписание пакета',
-  'signatures.sign': 'Подписание файлов',
-  'signatures.verify': 'Проверка подписи',
-  'outbox.submit': 'Постановка в исходящие',
-  'package.status': 'Изменение статуса',
-  'draft.delete': 'Удаление черновика',
-  'trust.import': 'Импорт корневого сертификата',
-  'trust.remove': 'Удаление корневого сертификата',
-  'settings.change': 'Изменение настроек',
-};
 
 const pageSize = 50;
 
@@ -64,7 +48,7 @@ export function JournalPage() {
         locale={{ emptyText: 'Записей за этот период нет.' }}
         columns={[
           { title: 'Время', dataIndex: 'at', width: 170, render: (value: string) => formatDateTime(value) },
-          { title: 'Действие', dataIndex: 'action', render: (value: string) => journalActions[value] ?? value },
+          { title: 'Действие', dataIndex: 'action', render: (value: string) => (journalActions as Record<string, string>)[value] ?? value },
           { title: 'Кто', dataIndex: 'actor', render: (value: string | undefined) => value ?? '—' },
           { title: 'Объект', dataIndex: 'object', ellipsis: true, render: (value: string | undefined) => value ?? '—' },
           { title: 'Результат', dataIndex: 'result', width: 110, render: (value: 'ok' | 'error') => (value === 'ok' ? <Tag color="green">успешно</Tag> : <Tag color="red">ошибка</Tag>) },
