@@ -69,4 +69,22 @@ CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal BEGIN SELECT RAISE(ABO
 CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal BEGIN SELECT RAISE(ABORT, 'journal is append-only'); END;
 `;
 
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', up: (database) => database.exec(initial) }];
+/**
+ * 2: what «Исправить и отправить повторно» needs — a package keeps the form data and attachments it
+ * was built from, a draft may name the package it corrects; indexes for the version chain, the
+ * order id the status sync looks up, and the journal page without an organisation filter.
+ */
+const packageSources = `
+ALTER TABLE packages ADD COLUMN form_data TEXT;
+ALTER TABLE packages ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE drafts ADD COLUMN replaces_package_id TEXT REFERENCES packages(id) ON DELETE SET NULL;
+CREATE INDEX packages_chain ON packages(replaces_package_id);
+CREATE INDEX packages_order ON packages(order_id);
+CREATE INDEX packages_all ON packages(updated_at DESC, id);
+CREATE INDEX journal_all ON journal(at DESC, id DESC);
+`;
+
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial', up: (database) => database.exec(initial) },
+  { version: 2, name: 'package-sources', up: (database) => database.exec(packageSources) },
+];

@@ -18,6 +18,8 @@ export interface DraftRecord {
   title: string;
   formData: unknown;
   attachments: unknown[];
+  /** The package this draft corrects («Исправить и отправить повторно»). */
+  replacesPackageId?: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -27,17 +29,14 @@ export function saveDraft(database: StoreDatabase, draft: Omit<DraftRecord, 'cre
   const at = now.toISOString();
   database
     .prepare(
-      `INSERT INTO drafts (id, organisation_oid, type_code, title, form_data, attachments, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO drafts (id, organisation_oid, type_code, title, form_data, attachments, replaces_package_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET organisation_oid = excluded.organisation_oid, type_code = excluded.type_code, title = excluded.title,
-       form_data = excluded.form_data, attachments = excluded.attachments, updated_at = excluded.updated_at`,
+       form_data = excluded.form_data, attachments = excluded.attachments, replaces_package_id = excluded.replaces_package_id, updated_at = excluded.updated_at`,
     )
-    .run(draft.id, draft.organisationOid, draft.typeCode, draft.title, JSON.stringify(draft.formData), JSON.stringify(draft.attachments), at, at);
+    .run(draft.id, draft.organisationOid, draft.typeCode, draft.title, JSON.stringify(draft.formData), JSON.stringify(draft.attachments), draft.replacesPackageId ?? null, at, at);
 }
 
-/** A draft, or undefined. */
-export function getDraft(database: StoreDatabase, id: string): DraftRecord | undefined {
-  const row = database.prepare('SELECT * FROM drafts WHERE id = ?').get(id) as Record<string, string | null> | undefined;
-  if (row === undefined) return undefined;
+function draftOf(row: Record<string, string | null>): DraftRecord {
   return {
     id: row.id as string,
     organisationOid: row.organisation_oid ?? null,
@@ -45,9 +44,40 @@ export function getDraft(database: StoreDatabase, id: string): DraftRecord | und
     title: row.title as string,
     formData: JSON.parse(row.form_data as string) as unknown,
     attachments: JSON.parse(row.attachments as string) as unknown[],
+    replacesPackageId: row.replaces_package_id ?? null,
     createdAt: row.created_at as string,
     updatedAt: row.updated_at as string,
   };
+}
+
+/** A draft, or undefined. */
+export function getDraft(database: StoreDatabase, id: string): DraftRecord | undefined {
+  const row = database.prepare('SELECT * FROM drafts WHERE id = ?').get(id) as Record<string, string | null> | undefined;
+  return row === undefined ? undefined : draftOf(row);
+}
+
+/** Drafts, the most recently edited first; of one organisation and those made before one was chosen. */
+export function listDrafts(database: StoreDatabase, organisationOid?: string): DraftRecord[] {
+  const rows =
+    organisationOid === undefined
+      ? database.prepare('SELECT * FROM drafts ORDER BY updated_at DESC LIMIT 500').all()
+      : database.prepare('SELECT * FROM drafts WHERE organisation_oid = ? OR organisation_oid IS NULL ORDER BY updated_at DESC LIMIT 500').all(organisationOid);
+  return (rows as Array<Record<string, string | null>>).map(draftOf);
+}
+
+/** Removes a draft; whether it existed. */
+export function deleteDraft(database: StoreDatabase, id: string): boolean {
+  return database.prepare('DELETE FROM drafts WHERE id = ?').run(id).changes > 0;
+}
+
+/** Keeps the organisation's requisites, so packages and drafts may name it (foreign key). */
+export function upsertOrganisation(database: StoreDatabase, organisation: { oid: string; inn: string; ogrn?: string | undefined; name: string; address?: string | undefined; role?: string | undefined; roleExpiresAt?: string | undefined }): void {
+  database
+    .prepare(
+      `INSERT INTO organisations (oid, inn, ogrn, name, address, role, role_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(oid) DO UPDATE SET inn = excluded.inn, ogrn = excluded.ogrn, name = excluded.name, address = excluded.address, role = excluded.role, role_expires_at = excluded.role_expires_at`,
+    )
+    .run(organisation.oid, organisation.inn, organisation.ogrn ?? null, organisation.name, organisation.address ?? null, organisation.role ?? null, organisation.roleExpiresAt ?? null);
 }
 
 /** Stores a document by its SHA-256 under `dataDir/documents/ab/cd/…`; the same bytes are stored once. */
@@ -97,14 +127,31 @@ function packageOf(row: Record<string, unknown>): PackageRecord {
 }
 
 /** Adds a package (a corrected one names the package it replaces and gets the next version). */
-export function insertPackage(database: StoreDatabase, record: Pick<PackageRecord, 'id' | 'organisationOid' | 'typeCode' | 'title' | 'status' | 'filePath'> & { replacesPackageId?: string | null }, now: Date = new Date()): PackageRecord {
+export function insertPackage(
+  database: StoreDatabase,
+  record: Pick<PackageRecord, 'id' | 'organisationOid' | 'typeCode' | 'title' | 'status' | 'filePath'> & { replacesPackageId?: string | null; formData?: unknown; attachments?: unknown[] },
+  now: Date = new Date(),
+): PackageRecord {
   const at = now.toISOString();
   return database.transaction(() => {
     const previous = record.replacesPackageId ? (database.prepare('SELECT version FROM packages WHERE id = ?').get(record.replacesPackageId) as { version: number } | undefined) : undefined;
     if (record.replacesPackageId && previous === undefined) throw new AppError('INVALID_INPUT', { reason: 'replaced package not found' });
     database
-      .prepare('INSERT INTO packages (id, organisation_oid, type_code, title, status, version, replaces_package_id, file_path, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(record.id, record.organisationOid, record.typeCode, record.title, record.status, (previous?.version ?? 0) + 1, record.replacesPackageId ?? null, record.filePath, at, at);
+      .prepare('INSERT INTO packages (id, organisation_oid, type_code, title, status, version, replaces_package_id, file_path, form_data, attachments, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(
+        record.id,
+        record.organisationOid,
+        record.typeCode,
+        record.title,
+        record.status,
+        (previous?.version ?? 0) + 1,
+        record.replacesPackageId ?? null,
+        record.filePath,
+        record.formData === undefined ? null : JSON.stringify(record.formData),
+        JSON.stringify(record.attachments ?? []),
+        at,
+        at,
+      );
     database.prepare('INSERT INTO status_history (package_id, status, at, remark) VALUES (?, ?, ?, NULL)').run(record.id, record.status, at);
     return packageOf(database.prepare('SELECT * FROM packages WHERE id = ?').get(record.id) as Record<string, unknown>);
   })();
@@ -135,8 +182,7 @@ export interface PackageFilter {
   after?: { updatedAt: string; id: string };
 }
 
-/** A page of packages, newest first. */
-export function listPackages(database: StoreDatabase, filter: PackageFilter = {}): PackageRecord[] {
+function packageWhere(filter: PackageFilter): { sql: string; values: unknown[] } {
   const where: string[] = [];
   const values: unknown[] = [];
   if (filter.organisationOid !== undefined) {
@@ -168,14 +214,75 @@ export function listPackages(database: StoreDatabase, filter: PackageFilter = {}
     where.push('(updated_at < ? OR (updated_at = ? AND id < ?))');
     values.push(filter.after.updatedAt, filter.after.updatedAt, filter.after.id);
   }
-  const sql = `SELECT * FROM packages ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT ?`;
-  return (database.prepare(sql).all(...values, Math.min(filter.limit ?? 50, 500)) as Array<Record<string, unknown>>).map(packageOf);
+  return { sql: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', values };
 }
 
-/** How many packages of the organisation are in each status. */
-export function countPackagesByStatus(database: StoreDatabase, organisationOid: string): Partial<Record<PackageStatus, number>> {
-  const rows = database.prepare('SELECT status, count(*) AS n FROM packages WHERE organisation_oid = ? GROUP BY status').all(organisationOid) as Array<{ status: PackageStatus; n: number }>;
+/** A page of packages, newest first. */
+export function listPackages(database: StoreDatabase, filter: PackageFilter = {}): PackageRecord[] {
+  const where = packageWhere(filter);
+  const sql = `SELECT * FROM packages ${where.sql} ORDER BY updated_at DESC, id DESC LIMIT ?`;
+  return (database.prepare(sql).all(...where.values, Math.min(filter.limit ?? 50, 500)) as Array<Record<string, unknown>>).map(packageOf);
+}
+
+/** A page of packages by offset (the list screen's pager) with the number of matching packages. */
+export function pagePackages(database: StoreDatabase, filter: Omit<PackageFilter, 'after'> & { offset?: number } = {}): { items: PackageRecord[]; total: number } {
+  const where = packageWhere(filter);
+  const items = (database.prepare(`SELECT * FROM packages ${where.sql} ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?`).all(...where.values, Math.min(filter.limit ?? 50, 500), filter.offset ?? 0) as Array<Record<string, unknown>>).map(packageOf);
+  const total = (database.prepare(`SELECT count(*) AS n FROM packages ${where.sql}`).get(...where.values) as { n: number }).n;
+  return { items, total };
+}
+
+/** How many packages of the organisation (of every organisation when none is given) are in each status. */
+export function countPackagesByStatus(database: StoreDatabase, organisationOid?: string): Partial<Record<PackageStatus, number>> {
+  const rows = (
+    organisationOid === undefined
+      ? database.prepare('SELECT status, count(*) AS n FROM packages GROUP BY status').all()
+      : database.prepare('SELECT status, count(*) AS n FROM packages WHERE organisation_oid = ? GROUP BY status').all(organisationOid)
+  ) as Array<{ status: PackageStatus; n: number }>;
   return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+}
+
+/** A package, or undefined. */
+export function getPackage(database: StoreDatabase, id: string): PackageRecord | undefined {
+  const row = database.prepare('SELECT * FROM packages WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+  return row === undefined ? undefined : packageOf(row);
+}
+
+/** The package that sent a cabinet order, or undefined. */
+export function findPackageByOrderId(database: StoreDatabase, orderId: string): PackageRecord | undefined {
+  const row = database.prepare('SELECT * FROM packages WHERE order_id = ?').get(orderId) as Record<string, unknown> | undefined;
+  return row === undefined ? undefined : packageOf(row);
+}
+
+/** The form data and attachments a package was built from (empty for packages made elsewhere). */
+export function packageSources(database: StoreDatabase, id: string): { formData: Record<string, unknown>; attachments: unknown[] } | undefined {
+  const row = database.prepare('SELECT form_data, attachments FROM packages WHERE id = ?').get(id) as { form_data: string | null; attachments: string } | undefined;
+  if (row === undefined) return undefined;
+  return { formData: row.form_data === null ? {} : (JSON.parse(row.form_data) as Record<string, unknown>), attachments: JSON.parse(row.attachments) as unknown[] };
+}
+
+/** The status timeline of a package, oldest first. */
+export function statusHistory(database: StoreDatabase, id: string): Array<{ status: PackageStatus; at: string; remark: string | null }> {
+  return database.prepare('SELECT status, at, remark FROM status_history WHERE package_id = ? ORDER BY id').all(id) as Array<{ status: PackageStatus; at: string; remark: string | null }>;
+}
+
+/** Every version of the application a package belongs to (its whole replaces chain), oldest first. */
+export function packageVersions(database: StoreDatabase, id: string): PackageRecord[] {
+  const rows = database
+    .prepare(
+      `WITH RECURSIVE up(id, replaces) AS (
+         SELECT id, replaces_package_id FROM packages WHERE id = ?
+         UNION SELECT p.id, p.replaces_package_id FROM packages p JOIN up ON p.id = up.replaces
+       ),
+       root AS (SELECT id FROM up WHERE replaces IS NULL),
+       down(id) AS (
+         SELECT id FROM root
+         UNION SELECT p.id FROM packages p JOIN down ON p.replaces_package_id = down.id
+       )
+       SELECT packages.* FROM packages JOIN down ON packages.id = down.id ORDER BY version, created_at`,
+    )
+    .all(id) as Array<Record<string, unknown>>;
+  return rows.map(packageOf);
 }
 
 export interface JournalEntry {
@@ -215,8 +322,18 @@ export interface JournalRow extends Required<Omit<JournalEntry, 'details'>> {
   details: Record<string, unknown>;
 }
 
-/** A page of the journal, newest first, filtered by period, action and organisation. */
-export function pageJournal(database: StoreDatabase, filter: { organisationOid?: string; actions?: readonly string[]; from?: string; to?: string; limit?: number; beforeId?: number } = {}): JournalRow[] {
+export interface JournalFilter {
+  organisationOid?: string;
+  actions?: readonly string[];
+  from?: string;
+  to?: string;
+  limit?: number;
+  /** Rows to skip (the journal screen's pager). */
+  offset?: number;
+  beforeId?: number;
+}
+
+function journalWhere(filter: JournalFilter): { sql: string; values: unknown[] } {
   const where: string[] = [];
   const values: unknown[] = [];
   if (filter.organisationOid !== undefined) {
@@ -239,8 +356,14 @@ export function pageJournal(database: StoreDatabase, filter: { organisationOid?:
     where.push('id < ?');
     values.push(filter.beforeId);
   }
-  const sql = `SELECT * FROM journal ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT ?`;
-  return (database.prepare(sql).all(...values, Math.min(filter.limit ?? 100, 1000)) as Array<Record<string, unknown>>).map((row) => ({
+  return { sql: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', values };
+}
+
+/** A page of the journal, newest first, filtered by period, action and organisation. */
+export function pageJournal(database: StoreDatabase, filter: JournalFilter = {}): JournalRow[] {
+  const where = journalWhere(filter);
+  const sql = `SELECT * FROM journal ${where.sql} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`;
+  return (database.prepare(sql).all(...where.values, Math.min(filter.limit ?? 100, 1000), filter.offset ?? 0) as Array<Record<string, unknown>>).map((row) => ({
     id: row.id as number,
     at: row.at as string,
     actor: (row.actor as string | null) ?? null,
@@ -250,6 +373,12 @@ export function pageJournal(database: StoreDatabase, filter: { organisationOid?:
     result: row.result as string,
     details: JSON.parse(row.details as string) as Record<string, unknown>,
   }));
+}
+
+/** How many journal rows match the filter (limit and offset aside). */
+export function countJournal(database: StoreDatabase, filter: JournalFilter = {}): number {
+  const where = journalWhere(filter);
+  return (database.prepare(`SELECT count(*) AS n FROM journal ${where.sql}`).get(...where.values) as { n: number }).n;
 }
 
 function csvCell(value: unknown): string {

@@ -13,7 +13,7 @@ const freshDir = (): string => mkdtempSync(path.join(tmpdir(), 'nedradesk-store-
 describe('local database', () => {
   it('creates every table in WAL mode with foreign keys and records the migration in user_version', () => {
     const database = openStore({ dataDir: freshDir() });
-    expect(database.pragma('user_version', { simple: true })).toBe(1);
+    expect(database.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(database.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = (database.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((row) => row.name);
@@ -25,11 +25,23 @@ describe('local database', () => {
   it('rolls a failing migration back and leaves user_version unchanged', () => {
     const dataDir = freshDir();
     openStore({ dataDir }).close();
-    const failing = [...migrations, { version: 2, name: 'broken', up: (database: Parameters<typeof migrate>[0]) => database.exec('CREATE TABLE half_done (x); INSERT INTO nowhere VALUES (1);') }];
+    const failing = [...migrations, { version: migrations.length + 1, name: 'broken', up: (database: Parameters<typeof migrate>[0]) => database.exec('CREATE TABLE half_done (x); INSERT INTO nowhere VALUES (1);') }];
     expect(() => openStore({ dataDir, migrations: failing })).toThrow(/no such table: nowhere/);
     const database = openStore({ dataDir });
-    expect(database.pragma('user_version', { simple: true })).toBe(1);
+    expect(database.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(database.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half_done'").get()).toEqual({ n: 0 });
+    database.close();
+  });
+
+  it('upgrades a version-1 database in place: packages keep their rows and gain form data and attachments', () => {
+    const dataDir = freshDir();
+    const first = openStore({ dataDir, migrations: migrations.slice(0, 1) });
+    first.prepare("INSERT INTO packages (id, type_code, title, status, created_at, updated_at) VALUES ('old', 'report.extraction', 'Отчёт', 'approved', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')").run();
+    first.close();
+    const database = openStore({ dataDir });
+    expect(database.pragma('user_version', { simple: true })).toBe(2);
+    expect(database.prepare("SELECT status, form_data, attachments FROM packages WHERE id = 'old'").get()).toEqual({ status: 'approved', form_data: null, attachments: '[]' });
+    expect((database.prepare('PRAGMA table_info(drafts)').all() as Array<{ name: string }>).map((column) => column.name)).toContain('replaces_package_id');
     database.close();
   });
 
