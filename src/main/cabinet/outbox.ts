@@ -21,10 +21,17 @@ export interface OutboxOptions {
   /** The client for an organisation, or undefined while nobody is logged in. */
   client: (organisationOid: string) => CabinetClient | undefined;
   onChange?: (items: OutboxItem[]) => void;
-  onStatus?: (item: OutboxItem) => void;
+  /** A package's status changed: sent (order created), or what the cabinet answered or the sync brought. */
+  onStatus?: (item: OutboxItem, change: OutboxStatusChange) => void;
   baseDelayMs?: number;
   maxDelayMs?: number;
   now?: () => Date;
+}
+
+/** Which package a status change is about (the idempotency key is its id) and the order, when the cabinet sent one. */
+export interface OutboxStatusChange {
+  packageId: string;
+  order: Order | undefined;
 }
 
 /** What one submission needs. */
@@ -170,8 +177,10 @@ export class Outbox {
     try {
       const created = await client.createOrder({ serviceCode: item.typeCode, title: item.title, idempotencyKey: item.idempotencyKey, ...(item.trainingOutcome ? { trainingOutcome: item.trainingOutcome } : {}) });
       item.orderId = created.orderId;
+      const firstSend = item.status !== 'sent';
       item.status = 'sent';
       await this.save();
+      if (firstSend) this.options.onStatus?.(this.public(item), { packageId: item.idempotencyKey, order: undefined });
       const order = await client.push(created.orderId, item.packagePath, { packageId: item.idempotencyKey });
       this.applyOrder(item, order);
       item.state = 'done';
@@ -205,7 +214,7 @@ export class Outbox {
     item.orderId = order.orderId;
     item.status = order.status;
     item.registrationNumber = order.registrationNumber;
-    if (changed) this.options.onStatus?.(this.public(item));
+    if (changed) this.options.onStatus?.(this.public(item), { packageId: item.idempotencyKey, order });
     return changed;
   }
 

@@ -10,7 +10,7 @@ import type { Order, OrganisationRole, Person } from '../../shared/cabinet';
 import { AppError } from '../../shared/errors';
 import { CabinetClient } from '../cabinet/cabinet-client';
 import { CabinetSession, loginWithSignature, startBrowserLogin, type BrowserLogin } from '../cabinet/identity-client';
-import { Outbox } from '../cabinet/outbox';
+import { Outbox, type OutboxStatusChange } from '../cabinet/outbox';
 import type { Signer } from '../core/crypto/algorithms';
 import { writeFileAtomic } from '../core/files/atomic-write';
 import { createLogger } from '../log/logger';
@@ -27,7 +27,7 @@ export interface CabinetServiceOptions {
   dataDir: string;
   startStand?: () => Promise<EmbeddedStand>;
   onOutboxChange?: (items: OutboxItem[]) => void;
-  onStatus?: (item: OutboxItem) => void;
+  onStatus?: (item: OutboxItem, change: OutboxStatusChange) => void;
   syncIntervalMs?: number;
   outboxBaseDelayMs?: number;
 }
@@ -194,6 +194,20 @@ export class CabinetService {
     this.lastSync = serverTime;
     await this.outbox.sync(orders);
     return [...this.orders.values()];
+  }
+
+  /** The cabinet's order as it is now, or undefined when nobody is logged in or the cabinet cannot say. */
+  async order(orderId: string): Promise<Order | undefined> {
+    const client = this.client();
+    if (client === undefined || this.organisation === undefined) return undefined;
+    try {
+      const order = await client.order(orderId);
+      this.orders.set(order.orderId, order);
+      return order;
+    } catch (error) {
+      log.warn('order not read', { code: error instanceof AppError ? error.code : 'INTERNAL_ERROR' });
+      return undefined;
+    }
   }
 
   async listOrders(): Promise<Order[]> {
