@@ -5,16 +5,10 @@
 import { app, BrowserWindow, Menu, Notification, session, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startStand } from '../../stand/server';
-import { CabinetService } from '../services/cabinet-service';
-import { createDispatcher } from '../services/dispatch';
-import { readSettings } from '../services/settings';
-import { loadTrustAnchors } from '../services/trust-store';
-import { createHandlers } from '../services/handlers';
+import { createAppServices, type AppServices } from '../services/app-services';
 import { appVersion } from '../version';
 import { apiEventNames, ipcEventChannelOf, type ApiEventName, type ApiEvents } from '../../shared/api';
 import { packageStatuses } from '../../shared/cabinet';
-import { TokenSupervisor } from '../token/token-supervisor';
 import { registerApiChannels } from './ipc';
 import { buildApplicationMenu } from './menu';
 import { contentSecurityPolicy, hardenWebContents, secureWebPreferences } from './security';
@@ -24,8 +18,7 @@ import { loadWindowState, saveWindowState } from './window-state';
 const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
 const appUrl = pathToFileURL(rendererIndex).toString();
 let mainWindow: BrowserWindow | undefined;
-let tokens: TokenSupervisor | undefined;
-let cabinet: CabinetService | undefined;
+let services: AppServices | undefined;
 
 /** Pushes an event of the contract to the window. */
 function emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void {
@@ -47,7 +40,7 @@ function createMainWindow(): BrowserWindow {
     webPreferences: secureWebPreferences(path.join(__dirname, '..', 'preload', 'preload.cjs')),
   });
   if (state.maximized) window.maximize();
-  hardenWebContents(window.webContents, appUrl, (url) => void shell.openExternal(url), (url) => cabinet?.isLoginPage(url) === true);
+  hardenWebContents(window.webContents, appUrl, (url) => void shell.openExternal(url), (url) => services?.cabinet.isLoginPage(url) === true);
   window.once('ready-to-show', () => window.show());
   window.on('close', () => {
     const bounds = window.getNormalBounds();
@@ -77,32 +70,28 @@ if (!app.requestSingleInstanceLock()) {
     });
     session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     Menu.setApplicationMenu(buildApplicationMenu());
-    const dataDir = process.env.NEDRADESK_DATA_DIR ?? app.getPath('userData');
-    tokens = new TokenSupervisor({ launch: utilityProcessLauncher(), modules: { userPaths: readSettings(dataDir).pkcs11Modules } });
-    const trustAnchors = () => loadTrustAnchors(dataDir);
-    cabinet = new CabinetService({
-      dataDir,
-      startStand: async () => startStand({ dataDir: path.join(dataDir, 'stand'), trustAnchors: await trustAnchors(), log: () => undefined }),
-      onOutboxChange: (items) => emit('outbox:changed', { items }),
-      onStatus: (item) => {
-        if (item.orderId === undefined) return;
-        emit('package:status', { orderId: item.orderId, title: item.title, status: item.status });
-        // A desktop notification: the accountant need not keep the window in view.
-        if (Notification.isSupported()) new Notification({ title: 'NedraDesk', body: `«${item.title}»: ${packageStatuses[item.status]}` }).show();
+    services = createAppServices({
+      mode: 'electron',
+      version: appVersion,
+      dataDir: process.env.NEDRADESK_DATA_DIR ?? app.getPath('userData'),
+      launchTokenProcess: utilityProcessLauncher(),
+      emit,
+      // A desktop notification: the accountant need not keep the window in view.
+      onPackageStatus: (item) => {
+        if (item.orderId !== undefined && Notification.isSupported()) new Notification({ title: 'NedraDesk', body: `«${item.title}»: ${packageStatuses[item.status]}` }).show();
       },
     });
-    registerApiChannels(createDispatcher(createHandlers({ mode: 'electron', version: appVersion, tokens, cabinet, dataDir, trustAnchors, emit })), appUrl);
+    registerApiChannels(services.dispatch, appUrl);
     mainWindow = createMainWindow();
-    tokens.watchTokens((list) => emit('tokens:changed', { tokens: list }));
   });
 
   app.on('window-all-closed', () => app.quit());
-  // PKCS#11 modules are finalised before the app leaves (the token process does C_Finalize).
+  // PKCS#11 modules are finalised (the token process does C_Finalize) and the database closed before the app leaves.
   app.on('will-quit', (event) => {
-    if (tokens === undefined) return;
-    const closing = tokens;
-    tokens = undefined;
+    if (services === undefined) return;
+    const closing = services;
+    services = undefined;
     event.preventDefault();
-    void Promise.allSettled([closing.close(), cabinet?.close()]).finally(() => app.quit());
+    void closing.close().finally(() => app.quit());
   });
 }

@@ -4,13 +4,8 @@
  */
 import path from 'node:path';
 import { resolveDataDir } from '../core/files/data-dir';
-import { CabinetService } from '../services/cabinet-service';
-import { createDispatcher } from '../services/dispatch';
-import { createHandlers } from '../services/handlers';
-import { readSettings } from '../services/settings';
-import { loadTrustAnchors } from '../services/trust-store';
-import { startStand } from '../../stand/server';
-import { childProcessLauncher, TokenSupervisor } from '../token/token-supervisor';
+import { createAppServices } from '../services/app-services';
+import { childProcessLauncher } from '../token/token-supervisor';
 import { appVersion } from '../version';
 import { startWebHost, type WebHost } from './web-host';
 
@@ -24,33 +19,26 @@ function portFromArguments(argv: readonly string[]): number {
 
 async function main(): Promise<void> {
   const rendererDir = path.join(__dirname, '..', 'renderer');
-  // PKCS#11 runs in its own child process (token-process.cjs next to this bundle).
-  const dataDir = resolveDataDir();
-  // Libraries the user added in the settings are searched after the registry's (issue: module discovery).
-  const tokens = new TokenSupervisor({ launch: childProcessLauncher({ entry: path.join(__dirname, 'token-process.cjs') }), modules: { userPaths: readSettings(dataDir).pkcs11Modules } });
   // Handlers exist before the host does; events go out once it runs.
   const hostRef: { current?: WebHost } = {};
-  const trustAnchors = () => loadTrustAnchors(dataDir);
-  const cabinet = new CabinetService({
-    dataDir,
-    // «Учебный стенд»: started inside the app on demand, with its own database in the data folder.
-    startStand: async () => startStand({ dataDir: path.join(dataDir, 'stand'), trustAnchors: await trustAnchors(), log: () => undefined }),
-    onOutboxChange: (items) => hostRef.current?.emit('outbox:changed', { items }),
-    onStatus: (item) => item.orderId && hostRef.current?.emit('package:status', { orderId: item.orderId, title: item.title, status: item.status }),
+  const services = createAppServices({
+    mode: 'browser',
+    version: appVersion,
+    dataDir: resolveDataDir(),
+    // PKCS#11 runs in its own child process (token-process.cjs next to this bundle).
+    launchTokenProcess: childProcessLauncher({ entry: path.join(__dirname, 'token-process.cjs') }),
+    emit: (event, payload) => hostRef.current?.emit(event, payload),
   });
-  const handlers = createHandlers({ mode: 'browser', version: appVersion, tokens, cabinet, dataDir, trustAnchors, emit: (event, payload) => hostRef.current?.emit(event, payload) });
-  const dispatch = createDispatcher(handlers);
+  const { dispatch } = services;
   const requested = portFromArguments(process.argv.slice(2));
   const host = await startWebHost({ rendererDir, dispatch, port: requested }).catch(async (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EADDRINUSE' || requested === 0) throw error;
     return startWebHost({ rendererDir, dispatch, port: 0 });
   });
   hostRef.current = host;
-  const stopWatching = tokens.watchTokens((list) => host.emit('tokens:changed', { tokens: list }));
   process.stdout.write(`NedraDesk в режиме браузера: ${host.url}\n`);
   const stop = (): void => {
-    stopWatching();
-    void Promise.allSettled([tokens.close(), cabinet.close(), host.close()]).then(() => process.exit(0));
+    void Promise.allSettled([services.close(), host.close()]).then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -16,6 +16,9 @@ import { renderVerificationPdf } from '../core/reports/verification-pdf';
 import type { TokenService } from '../token/token-service';
 import { buildApplicationPackage, renderForm } from './application-service';
 import type { CabinetService } from './cabinet-service';
+import type { JournalService } from './journal-service';
+import { createLocalHandlers, withJournal } from './local-handlers';
+import type { PackageRecords } from './package-records';
 import { signFiles, verifySignatureFile } from './signatures';
 
 /** What the shell tells the services about where they run, and what it gives them. */
@@ -32,6 +35,10 @@ export interface ServiceContext {
   trustAnchors?: () => Promise<Uint8Array[]>;
   /** Pushes an event to the UI. */
   emit?: <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;
+  /** Packages and drafts in the local database. */
+  records?: PackageRecords | undefined;
+  /** The journal of what the user did. */
+  journal?: JournalService | undefined;
 }
 
 async function readAll(paths: readonly string[] | undefined): Promise<Uint8Array[]> {
@@ -69,166 +76,179 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
   };
   const generator = `NedraDesk ${context.version}`;
 
-  return {
-    'app:info': async () => ({ name: 'NedraDesk', version: context.version, mode: context.mode, platform: process.platform }),
-    'tokens:list': () => tokens().listTokens(),
-    'certificates:list': (input) => tokens().listCertificates({ token: input.token }),
-    'signatures:sign': async (input) => {
-      const signer = await tokens().openSigner({ certificate: input.certificate, token: input.token, pin: new Uint8Array(Buffer.from(input.pin, 'utf8')), sessions: Math.min(input.files.length, availableParallelism()) });
-      try {
-        const report = progress(input.operationId, 'sign');
-        return await signFiles({
-          files: input.files,
-          signer,
-          attached: input.attached === true,
-          pem: input.pem === true,
-          outDir: input.outDir,
-          ...(report ? { onProgress: (value) => report({ done: value.index * 1000 + Math.round((value.total === 0 ? 1 : value.done / value.total) * 1000), total: value.count * 1000 }) } : {}),
-        });
-      } finally {
-        await signer.close();
-      }
-    },
-    'signatures:verify': async (input) => {
-      const anchors = [...(await readAll(input.trustAnchorPaths)), ...((await context.trustAnchors?.()) ?? [])];
-      const onProgress = progress(input.operationId, 'verify');
-      const report = await verifySignatureFile({
-        signaturePath: input.signaturePath,
-        contentPath: input.contentPath,
-        trustAnchors: anchors,
-        crls: await readAll(input.crlPaths),
-        requireRevocation: input.requireRevocation === true,
-        ...(onProgress ? { onProgress } : {}),
-      });
-      if (input.pdfReportPath !== undefined) {
-        const pdf = await renderVerificationPdf({ report, documentName: report.contentPath && path.basename(report.contentPath), signatureName: path.basename(input.signaturePath), generator });
-        await writeFileAtomic(input.pdfReportPath, pdf);
-      }
-      return report;
-    },
-    'files:stage': async (input) => {
-      const bytes = Buffer.from(input.contentBase64, 'base64');
-      const directory = path.join(dataDir(), 'staged', randomUUID());
-      await mkdir(directory, { recursive: true });
-      const target = path.join(directory, safeEntryName(input.name));
-      await writeFileAtomic(target, bytes);
-      return { path: target };
-    },
-    'catalog:list': async () => [...catalog],
-    'documents:inspect': (input) => inspectDocument(input.path, input.fileName),
-    'forms:validate': (input) => validateFormFiles(input.typeCode, input.data as FormData, input.files),
-    'forms:render': async (input) =>
-      renderForm({ typeCode: input.typeCode, data: input.data as FormData, files: input.files, organisation: organisationRequisites() }, path.join(dataDir(), 'renders', randomUUID()), new Date(), generator),
-    'packages:build': async (input) => {
-      const organisation = organisationRequisites();
-      const signer = await tokens().openSigner({ certificate: input.certificate, token: input.token, pin: new Uint8Array(Buffer.from(input.pin, 'utf8')) });
-      try {
-        const onProgress = progress(input.operationId, 'build');
-        return await buildApplicationPackage({
-          typeCode: input.typeCode,
-          title: input.title,
-          data: input.data as FormData,
-          files: input.files,
-          organisation,
-          signer,
-          dataDir: dataDir(),
-          generator,
+  return withJournal(
+    {
+      ...createLocalHandlers(context),
+      'app:info': async () => ({ name: 'NedraDesk', version: context.version, mode: context.mode, platform: process.platform }),
+      'tokens:list': () => tokens().listTokens(),
+      'certificates:list': (input) => tokens().listCertificates({ token: input.token }),
+      'signatures:sign': async (input) => {
+        const signer = await tokens().openSigner({ certificate: input.certificate, token: input.token, pin: new Uint8Array(Buffer.from(input.pin, 'utf8')), sessions: Math.min(input.files.length, availableParallelism()) });
+        try {
+          const report = progress(input.operationId, 'sign');
+          return await signFiles({
+            files: input.files,
+            signer,
+            attached: input.attached === true,
+            pem: input.pem === true,
+            outDir: input.outDir,
+            ...(report ? { onProgress: (value) => report({ done: value.index * 1000 + Math.round((value.total === 0 ? 1 : value.done / value.total) * 1000), total: value.count * 1000 }) } : {}),
+          });
+        } finally {
+          await signer.close();
+        }
+      },
+      'signatures:verify': async (input) => {
+        const anchors = [...(await readAll(input.trustAnchorPaths)), ...((await context.trustAnchors?.()) ?? [])];
+        const onProgress = progress(input.operationId, 'verify');
+        const report = await verifySignatureFile({
+          signaturePath: input.signaturePath,
+          contentPath: input.contentPath,
+          trustAnchors: anchors,
+          crls: await readAll(input.crlPaths),
+          requireRevocation: input.requireRevocation === true,
           ...(onProgress ? { onProgress } : {}),
         });
-      } finally {
-        await signer.close();
-      }
-    },
-    'packages:inspect': async (input) => inspectPackage(input.path, { trustAnchors: (await context.trustAnchors?.()) ?? [] }),
-    'cabinet:state': async () => cabinet().state(),
-    'cabinet:set-profile': (input) => cabinet().setProfile({ kind: input.kind, url: input.url }),
-    'cabinet:login-signature': async (input) => {
-      const signer = await tokens().openSigner({ certificate: input.certificate, token: input.token, pin: new Uint8Array(Buffer.from(input.pin, 'utf8')) });
-      try {
-        return await cabinet().loginWithSignature(signer);
-      } finally {
-        await signer.close();
-      }
-    },
-    'cabinet:login-password-start': () => cabinet().startPasswordLogin(),
-    'cabinet:login-password-finish': () => cabinet().finishPasswordLogin(),
-    'cabinet:choose-organisation': async (input) => cabinet().chooseOrganisation(input.organisationOid),
-    'cabinet:logout': () => cabinet().logout(),
-    'outbox:submit': async (input) => {
-      const service = cabinet();
-      const organisation = service.state().organisation;
-      if (organisation === undefined) throw new AppError('ORGANISATION_NOT_CHOSEN');
-      // The idempotency key is the package's own id: inspect the file we are asked to send.
-      const report = await inspectPackage(input.packagePath);
-      if (report.manifest === undefined) throw new AppError('INVALID_FILES_STRUCTURE', { problems: report.problems.map((problem) => problem.code) });
-      return service.outbox.submit({ packagePath: input.packagePath, packageId: report.manifest.packageId, typeCode: input.typeCode, title: input.title, organisationOid: organisation.organisationOid, trainingOutcome: input.trainingOutcome });
-    },
-    'outbox:list': async () => cabinet().outbox.list(),
-    'orders:list': () => cabinet().listOrders(),
-    'orders:file': async (input) => {
-      const bytes = await cabinet().requireClient().file(input.orderId, input.name);
-      const directory = path.join(dataDir(), 'decisions', safeEntryName(input.orderId));
-      await mkdir(directory, { recursive: true });
-      const target = path.join(directory, safeEntryName(input.name));
-      await writeFileAtomic(target, bytes);
-      return { path: target };
-    },
-    'licenses:list': () => cabinet().requireClient().licenses(),
-    'deadlines:list': () => cabinet().requireClient().deadlines(),
-    'notifications:list': () => cabinet().requireClient().notifications(),
-    'notifications:read': async (input) => {
-      await cabinet().requireClient().markRead(input.id);
-      return null;
-    },
-    'diagnostics:run': async () => {
-      const checks: DiagnosticCheck[] = [];
-      try {
-        const list = await tokens().listTokens();
-        checks.push(
-          list.length > 0
-            ? { id: 'tokens', title: 'Токены', status: 'ok', detail: list.map((token) => `${token.label} (${token.manufacturer}, № ${token.serial})`).join('; '), fix: undefined }
-            : { id: 'tokens', title: 'Токены', status: 'warning', detail: 'Токен не найден.', fix: 'Вставьте токен или смарт-карту; если он вставлен — переподключите его в другой USB-порт.' },
-        );
-        for (const token of list) {
-          if (token.pinLocked) checks.push({ id: `pin-${token.serial}`, title: `PIN-код токена ${token.label}`, status: 'error', detail: 'PIN-код заблокирован.', fix: 'Разблокируйте PIN-код PIN-кодом администратора или обратитесь в удостоверяющий центр.' });
-          else if (token.pinFinalTry || token.pinCountLow) checks.push({ id: `pin-${token.serial}`, title: `PIN-код токена ${token.label}`, status: 'warning', detail: token.pinFinalTry ? 'Осталась последняя попытка ввода PIN-кода.' : 'Были неверные попытки ввода PIN-кода.', fix: 'Вводите PIN-код внимательно: проверьте раскладку и Caps Lock.' });
+        if (input.pdfReportPath !== undefined) {
+          const pdf = await renderVerificationPdf({ report, documentName: report.contentPath && path.basename(report.contentPath), signatureName: path.basename(input.signaturePath), generator });
+          await writeFileAtomic(input.pdfReportPath, pdf);
         }
-        const certificates = await tokens().listCertificates();
-        for (const certificate of certificates) {
-          const summary = certificate.summary;
-          const base = { id: `cert-${summary.sha1}`, title: `Сертификат: ${summary.owner}` };
-          if (certificate.status === 'valid' && summary.daysLeft > 30) checks.push({ ...base, status: 'ok', detail: `Действует до ${summary.notAfter.slice(0, 10)} (осталось дней: ${summary.daysLeft}).`, fix: undefined });
-          else if (certificate.status === 'valid') checks.push({ ...base, status: 'warning', detail: `Срок действия заканчивается через ${summary.daysLeft} дн.`, fix: 'Закажите новый сертификат в удостоверяющем центре заранее.' });
-          else {
-            const fixes = { expired: 'Получите новый сертификат в удостоверяющем центре.', 'not-yet-valid': 'Проверьте дату и время на компьютере.', 'no-private-key': 'Используйте токен, на котором записан закрытый ключ этого сертификата.', 'key-usage': 'Получите сертификат для электронной подписи.', valid: '' } as const;
-            const details = { expired: 'Срок действия истёк.', 'not-yet-valid': 'Ещё не начал действовать.', 'no-private-key': 'На токене нет закрытого ключа.', 'key-usage': 'Назначение ключа не допускает подпись.', valid: '' } as const;
-            checks.push({ ...base, status: 'error', detail: details[certificate.status], fix: fixes[certificate.status] });
+        return report;
+      },
+      'files:stage': async (input) => {
+        const bytes = Buffer.from(input.contentBase64, 'base64');
+        const directory = path.join(dataDir(), 'staged', randomUUID());
+        await mkdir(directory, { recursive: true });
+        const target = path.join(directory, safeEntryName(input.name));
+        await writeFileAtomic(target, bytes);
+        return { path: target };
+      },
+      'catalog:list': async () => [...catalog],
+      'documents:inspect': (input) => inspectDocument(input.path, input.fileName),
+      'forms:validate': (input) => validateFormFiles(input.typeCode, input.data as FormData, input.files),
+      'forms:render': async (input) =>
+        renderForm({ typeCode: input.typeCode, data: input.data as FormData, files: input.files, organisation: organisationRequisites() }, path.join(dataDir(), 'renders', randomUUID()), new Date(), generator),
+      'packages:build': async (input) => {
+        const organisation = organisationRequisites();
+        // A correction of a package this computer does not know is refused before the PIN is used.
+        if (input.replacesPackageId !== undefined) context.records?.get(input.replacesPackageId);
+        const signer = await tokens().openSigner({ certificate: input.certificate, token: input.token, pin: new Uint8Array(Buffer.from(input.pin, 'utf8')) });
+        try {
+          const onProgress = progress(input.operationId, 'build');
+          const built = await buildApplicationPackage({
+            typeCode: input.typeCode,
+            title: input.title,
+            data: input.data as FormData,
+            files: input.files,
+            organisation,
+            signer,
+            dataDir: dataDir(),
+            generator,
+            ...(onProgress ? { onProgress } : {}),
+          });
+          const packageId = built.manifest.packageId;
+          context.records?.recordBuilt({ packageId, packagePath: built.packagePath, typeCode: input.typeCode, title: input.title ?? built.manifest.title ?? catalog.find((entry) => entry.code === input.typeCode)?.title ?? input.typeCode, data: input.data, files: input.files, replacesPackageId: input.replacesPackageId, draftId: input.draftId });
+          return { ...built, packageId };
+        } finally {
+          await signer.close();
+        }
+      },
+      'packages:inspect': async (input) => inspectPackage(input.path, { trustAnchors: (await context.trustAnchors?.()) ?? [] }),
+      'cabinet:state': async () => cabinet().state(),
+      'cabinet:set-profile': (input) => cabinet().setProfile({ kind: input.kind, url: input.url }),
+      'cabinet:login-signature': async (input) => {
+        const signer = await tokens().openSigner({ certificate: input.certificate, token: input.token, pin: new Uint8Array(Buffer.from(input.pin, 'utf8')) });
+        try {
+          return await cabinet().loginWithSignature(signer);
+        } finally {
+          await signer.close();
+        }
+      },
+      'cabinet:login-password-start': () => cabinet().startPasswordLogin(),
+      'cabinet:login-password-finish': () => cabinet().finishPasswordLogin(),
+      'cabinet:choose-organisation': async (input) => cabinet().chooseOrganisation(input.organisationOid),
+      'cabinet:logout': () => cabinet().logout(),
+      'outbox:submit': async (input) => {
+        const service = cabinet();
+        const organisation = service.state().organisation;
+        if (organisation === undefined) throw new AppError('ORGANISATION_NOT_CHOSEN');
+        // The idempotency key is the package's own id: inspect the file we are asked to send.
+        const report = await inspectPackage(input.packagePath);
+        if (report.manifest === undefined) throw new AppError('INVALID_FILES_STRUCTURE', { problems: report.problems.map((problem) => problem.code) });
+        const packageId = report.manifest.packageId;
+        // The row says «В очереди» before the outbox may send it and report «Отправлен».
+        context.records?.markQueued({ packageId, packagePath: input.packagePath, typeCode: input.typeCode, title: input.title });
+        return service.outbox.submit({ packagePath: input.packagePath, packageId, typeCode: input.typeCode, title: input.title, organisationOid: organisation.organisationOid, trainingOutcome: input.trainingOutcome });
+      },
+      'outbox:list': async () => cabinet().outbox.list(),
+      'orders:list': () => cabinet().listOrders(),
+      'orders:file': async (input) => {
+        const bytes = await cabinet().requireClient().file(input.orderId, input.name);
+        const directory = path.join(dataDir(), 'decisions', safeEntryName(input.orderId));
+        await mkdir(directory, { recursive: true });
+        const target = path.join(directory, safeEntryName(input.name));
+        await writeFileAtomic(target, bytes);
+        return { path: target };
+      },
+      'licenses:list': () => cabinet().requireClient().licenses(),
+      'deadlines:list': () => cabinet().requireClient().deadlines(),
+      'notifications:list': () => cabinet().requireClient().notifications(),
+      'notifications:read': async (input) => {
+        await cabinet().requireClient().markRead(input.id);
+        return null;
+      },
+      'diagnostics:run': async () => {
+        const checks: DiagnosticCheck[] = [];
+        try {
+          const list = await tokens().listTokens();
+          checks.push(
+            list.length > 0
+              ? { id: 'tokens', title: 'Токены', status: 'ok', detail: list.map((token) => `${token.label} (${token.manufacturer}, № ${token.serial})`).join('; '), fix: undefined }
+              : { id: 'tokens', title: 'Токены', status: 'warning', detail: 'Токен не найден.', fix: 'Вставьте токен или смарт-карту; если он вставлен — переподключите его в другой USB-порт.' },
+          );
+          for (const token of list) {
+            if (token.pinLocked) checks.push({ id: `pin-${token.serial}`, title: `PIN-код токена ${token.label}`, status: 'error', detail: 'PIN-код заблокирован.', fix: 'Разблокируйте PIN-код PIN-кодом администратора или обратитесь в удостоверяющий центр.' });
+            else if (token.pinFinalTry || token.pinCountLow) checks.push({ id: `pin-${token.serial}`, title: `PIN-код токена ${token.label}`, status: 'warning', detail: token.pinFinalTry ? 'Осталась последняя попытка ввода PIN-кода.' : 'Были неверные попытки ввода PIN-кода.', fix: 'Вводите PIN-код внимательно: проверьте раскладку и Caps Lock.' });
+          }
+          const certificates = await tokens().listCertificates();
+          for (const certificate of certificates) {
+            const summary = certificate.summary;
+            const base = { id: `cert-${summary.sha1}`, title: `Сертификат: ${summary.owner}` };
+            if (certificate.status === 'valid' && summary.daysLeft > 30) checks.push({ ...base, status: 'ok', detail: `Действует до ${summary.notAfter.slice(0, 10)} (осталось дней: ${summary.daysLeft}).`, fix: undefined });
+            else if (certificate.status === 'valid') checks.push({ ...base, status: 'warning', detail: `Срок действия заканчивается через ${summary.daysLeft} дн.`, fix: 'Закажите новый сертификат в удостоверяющем центре заранее.' });
+            else {
+              const fixes = { expired: 'Получите новый сертификат в удостоверяющем центре.', 'not-yet-valid': 'Проверьте дату и время на компьютере.', 'no-private-key': 'Используйте токен, на котором записан закрытый ключ этого сертификата.', 'key-usage': 'Получите сертификат для электронной подписи.', valid: '' } as const;
+              const details = { expired: 'Срок действия истёк.', 'not-yet-valid': 'Ещё не начал действовать.', 'no-private-key': 'На токене нет закрытого ключа.', 'key-usage': 'Назначение ключа не допускает подпись.', valid: '' } as const;
+              checks.push({ ...base, status: 'error', detail: details[certificate.status], fix: fixes[certificate.status] });
+            }
+          }
+        } catch (error) {
+          const appError = error instanceof AppError ? error : new AppError('INTERNAL_ERROR');
+          checks.push({ id: 'module', title: 'Библиотека PKCS#11', status: 'error', detail: appError.message, fix: 'Установите драйвер токена (Рутокен, JaCarta, eToken) или укажите путь к библиотеке в настройках.' });
+        }
+        if (context.cabinet !== undefined) {
+          try {
+            const started = Date.now();
+            const base = await context.cabinet.baseUrl();
+            const response = await fetch(new URL('/health', base), { signal: AbortSignal.timeout(5_000) });
+            const body = (await response.json()) as { time?: string };
+            const skewSeconds = body.time === undefined ? 0 : Math.round((Date.parse(body.time) - (started + Date.now()) / 2) / 1000);
+            checks.push({ id: 'cabinet', title: 'Личный кабинет', status: 'ok', detail: `Доступен: ${base} (ответ за ${Date.now() - started} мс).`, fix: undefined });
+            checks.push(
+              Math.abs(skewSeconds) <= 120
+                ? { id: 'clock', title: 'Часы компьютера', status: 'ok', detail: `Расхождение с кабинетом: ${skewSeconds} с.`, fix: undefined }
+                : { id: 'clock', title: 'Часы компьютера', status: 'error', detail: `Часы расходятся с кабинетом на ${skewSeconds} с.`, fix: 'Включите синхронизацию времени в настройках системы: подпись с неверным временем может быть отклонена.' },
+            );
+          } catch (error) {
+            checks.push({ id: 'cabinet', title: 'Личный кабинет', status: 'error', detail: error instanceof AppError ? error.message : 'Кабинет не отвечает.', fix: 'Проверьте подключение к интернету и адрес кабинета в настройках; пакеты подождут в исходящих.' });
           }
         }
-      } catch (error) {
-        const appError = error instanceof AppError ? error : new AppError('INTERNAL_ERROR');
-        checks.push({ id: 'module', title: 'Библиотека PKCS#11', status: 'error', detail: appError.message, fix: 'Установите драйвер токена (Рутокен, JaCarta, eToken) или укажите путь к библиотеке в настройках.' });
-      }
-      if (context.cabinet !== undefined) {
-        try {
-          const started = Date.now();
-          const base = await context.cabinet.baseUrl();
-          const response = await fetch(new URL('/health', base), { signal: AbortSignal.timeout(5_000) });
-          const body = (await response.json()) as { time?: string };
-          const skewSeconds = body.time === undefined ? 0 : Math.round((Date.parse(body.time) - (started + Date.now()) / 2) / 1000);
-          checks.push({ id: 'cabinet', title: 'Личный кабинет', status: 'ok', detail: `Доступен: ${base} (ответ за ${Date.now() - started} мс).`, fix: undefined });
-          checks.push(
-            Math.abs(skewSeconds) <= 120
-              ? { id: 'clock', title: 'Часы компьютера', status: 'ok', detail: `Расхождение с кабинетом: ${skewSeconds} с.`, fix: undefined }
-              : { id: 'clock', title: 'Часы компьютера', status: 'error', detail: `Часы расходятся с кабинетом на ${skewSeconds} с.`, fix: 'Включите синхронизацию времени в настройках системы: подпись с неверным временем может быть отклонена.' },
-          );
-        } catch (error) {
-          checks.push({ id: 'cabinet', title: 'Личный кабинет', status: 'error', detail: error instanceof AppError ? error.message : 'Кабинет не отвечает.', fix: 'Проверьте подключение к интернету и адрес кабинета в настройках; пакеты подождут в исходящих.' });
-        }
-      }
-      const generatedAt = new Date().toISOString();
-      const text = [`NedraDesk ${context.version}, ${process.platform}, проверка ${generatedAt}`, ...checks.map((check) => `[${check.status.toUpperCase()}] ${check.title}: ${check.detail}${check.fix ? ` — ${check.fix}` : ''}`)].join('\n');
-      return { generatedAt, checks, text };
+        const generatedAt = new Date().toISOString();
+        const text = [`NedraDesk ${context.version}, ${process.platform}, проверка ${generatedAt}`, ...checks.map((check) => `[${check.status.toUpperCase()}] ${check.title}: ${check.detail}${check.fix ? ` — ${check.fix}` : ''}`)].join('\n');
+        return { generatedAt, checks, text };
+      },
     },
-  };
+    context.journal,
+  );
 }
+

@@ -2,24 +2,99 @@
  * Trust anchors the user imported (root certificates of accredited CAs, the training CA): files in
  * `<data>/trust/`, DER or PEM. Read on demand, so an import takes effect at once.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { pemBlocks } from '../core/crypto/x509';
+import type { AppSettings } from '../../shared/api';
+import { AppError } from '../../shared/errors';
+import { fileError } from '../core/crypto/digest';
+import { certificateDerFrom, formatName, parseCertificate, pemBlocks } from '../core/crypto/x509';
+import { writeFileAtomic } from '../core/files/atomic-write';
 
-/** Every certificate in the trust folder. */
-export async function loadTrustAnchors(dataDir: string): Promise<Uint8Array[]> {
-  const folder = path.join(dataDir, 'trust');
+/** A certificate file is small; anything bigger is not one. */
+const maxCertificateBytes = 1_000_000;
+
+const trustFolder = (dataDir: string): string => path.join(dataDir, 'trust');
+
+function certificatesIn(bytes: Uint8Array): Uint8Array[] {
+  const text = Buffer.from(bytes).toString('latin1');
+  return text.includes('-----BEGIN CERTIFICATE-----') ? pemBlocks(text, 'CERTIFICATE') : [new Uint8Array(bytes)];
+}
+
+async function trustFiles(dataDir: string): Promise<Array<{ file: string; certificates: Uint8Array[] }>> {
   let names: string[];
   try {
-    names = await readdir(folder);
+    names = await readdir(trustFolder(dataDir));
   } catch {
     return [];
   }
-  const anchors: Uint8Array[] = [];
+  const files = [];
   for (const name of names.filter((item) => /\.(pem|crt|cer|der)$/i.test(item))) {
-    const bytes = await readFile(path.join(folder, name));
-    const text = bytes.toString('latin1');
-    anchors.push(...(text.includes('-----BEGIN CERTIFICATE-----') ? pemBlocks(text, 'CERTIFICATE') : [new Uint8Array(bytes)]));
+    const file = path.join(trustFolder(dataDir), name);
+    files.push({ file, certificates: certificatesIn(await readFile(file)) });
   }
-  return anchors;
+  return files;
+}
+
+/** Every certificate in the trust folder. */
+export async function loadTrustAnchors(dataDir: string): Promise<Uint8Array[]> {
+  return (await trustFiles(dataDir)).flatMap((entry) => entry.certificates);
+}
+
+/**
+ * Whether the certificate may issue certificates: basicConstraints (2.5.29.19, RFC 5280 §4.2.1.9)
+ * with cA TRUE. The extension's value is `SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLen INTEGER OPTIONAL }`;
+ * in DER a TRUE cA is the bytes 01 01 FF right after the SEQUENCE header (a FALSE one is omitted).
+ */
+function isCertificationAuthority(der: Uint8Array): boolean {
+  const value = parseCertificate(der).extensions.get('2.5.29.19');
+  if (value === undefined || value[0] !== 0x30 || (value[1] ?? 0) >= 0x80) return false;
+  return value[2] === 0x01 && value[3] === 0x01 && value[4] !== 0x00 && value[4] !== undefined;
+}
+
+/** What the settings screen shows of each trust anchor. */
+export async function describeTrustAnchors(dataDir: string): Promise<AppSettings['trustAnchors']> {
+  const seen = new Set<string>();
+  const described: AppSettings['trustAnchors'] = [];
+  for (const der of await loadTrustAnchors(dataDir)) {
+    const sha256 = createHash('sha256').update(der).digest('hex');
+    if (seen.has(sha256)) continue;
+    seen.add(sha256);
+    try {
+      const certificate = parseCertificate(der);
+      described.push({ sha256, subject: formatName(certificate.reader, certificate.subject), notAfter: certificate.notAfter.toISOString() });
+    } catch {
+      described.push({ sha256, subject: 'Повреждённый сертификат', notAfter: '' });
+    }
+  }
+  return described;
+}
+
+/** Imports a CA certificate (DER or PEM) as `<sha256>.der`; refuses anything that is not a CA certificate. */
+export async function importTrustAnchor(dataDir: string, file: string): Promise<{ sha256: string; subject: string }> {
+  const size = await stat(file).then(
+    (info) => info.size,
+    (error: unknown) => {
+      throw fileError(error, file);
+    },
+  );
+  if (size > maxCertificateBytes) throw new AppError('FILE_TOO_LARGE', { path: file, size, limit: maxCertificateBytes });
+  const der = certificateDerFrom(new Uint8Array(await readFile(file)));
+  const certificate = parseCertificate(der);
+  if (!isCertificationAuthority(der)) throw new AppError('TRUST_ANCHOR_NOT_CA', { path: file });
+  const sha256 = createHash('sha256').update(der).digest('hex');
+  await mkdir(trustFolder(dataDir), { recursive: true });
+  await writeFileAtomic(path.join(trustFolder(dataDir), `${sha256}.der`), der);
+  return { sha256, subject: formatName(certificate.reader, certificate.subject) };
+}
+
+/** Removes every trust file holding the certificate with this SHA-256; whether one was found. */
+export async function removeTrustAnchor(dataDir: string, sha256: string): Promise<boolean> {
+  let removed = false;
+  for (const entry of await trustFiles(dataDir)) {
+    if (!entry.certificates.some((der) => createHash('sha256').update(der).digest('hex') === sha256)) continue;
+    await unlink(entry.file);
+    removed = true;
+  }
+  return removed;
 }

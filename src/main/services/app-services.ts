@@ -1,0 +1,147 @@
+/**
+ * The app's services, built the same way for both shells (Electron in src/main/app, browser mode in
+ * src/main/host): the token process and its watch, the cabinet with its outbox and the embedded
+ * training stand, the local database (`<data>/nedradesk.db`) with package records and the journal,
+ * and the handlers of the API contract. The shells add only what is theirs: windows, IPC, HTTP.
+ */
+import path from 'node:path';
+import type { ApiEventName, ApiEvents, ApiHandlers, AppInfo, OutboxItem } from '../../shared/api';
+import type { OutboxStatusChange } from '../cabinet/outbox';
+import { startStand, type StandOptions } from '../../stand/server';
+import { createLogger } from '../log/logger';
+import { openStore, type StoreDatabase } from '../store/database';
+import { TokenSupervisor, type TokenProcessLauncher } from '../token/token-supervisor';
+import type { TokenService } from '../token/token-service';
+import { CabinetService, type CabinetServiceOptions } from './cabinet-service';
+import { createDispatcher, type Dispatcher } from './dispatch';
+import { createHandlers } from './handlers';
+import { JournalService } from './journal-service';
+import { PackageRecords } from './package-records';
+import { readSettings } from './settings';
+import { loadTrustAnchors } from './trust-store';
+
+const log = createLogger('services.app');
+
+/** Pushes an event of the contract to the UI. */
+export type EmitEvent = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;
+
+export interface AppServicesOptions {
+  mode: AppInfo['mode'];
+  version: string;
+  dataDir: string;
+  /** Starts the token process: an Electron utility process, or a Node child process in browser mode. */
+  launchTokenProcess?: TokenProcessLauncher;
+  /** A token service made by the caller (tests, in-process use); the caller closes it. */
+  tokens?: TokenService;
+  emit: EmitEvent;
+  /** After a package's new status is recorded (Electron shows a desktop notification). */
+  onPackageStatus?: (item: OutboxItem) => void;
+  /** Overrides of the cabinet's timing and of the stand it starts (tests). */
+  cabinet?: Pick<CabinetServiceOptions, 'syncIntervalMs' | 'outboxBaseDelayMs' | 'startStand'>;
+  /** Where `NEDRADESK_STAND_*` are read from; `process.env` by default. */
+  environment?: NodeJS.ProcessEnv;
+}
+
+export interface AppServices {
+  tokens: TokenService;
+  cabinet: CabinetService;
+  store: StoreDatabase;
+  records: PackageRecords;
+  journal: JournalService;
+  handlers: ApiHandlers;
+  dispatch: Dispatcher;
+  /** Stops the outbox and the stand, finalises the token process, closes the database. */
+  close(): Promise<void>;
+}
+
+const scenarios = ['auto', 'approved', 'needs-rework', 'rejected'] as const;
+
+/**
+ * The embedded training stand's pace and outcome: `NEDRADESK_STAND_STEP_MS` (milliseconds between
+ * processing steps, 5 s by default) and `NEDRADESK_STAND_SCENARIO` (auto|approved|needs-rework|rejected).
+ * Tests and demonstrations need seconds, not the default pace. Values that make no sense are ignored.
+ */
+export function standOptionsFromEnvironment(environment: NodeJS.ProcessEnv): Pick<StandOptions, 'stepDelayMs' | 'scenario'> {
+  const options: Pick<StandOptions, 'stepDelayMs' | 'scenario'> = {};
+  const step = environment.NEDRADESK_STAND_STEP_MS;
+  if (step !== undefined && step !== '') {
+    const value = Number(step);
+    if (Number.isInteger(value) && value >= 0 && value <= 3_600_000) options.stepDelayMs = value;
+    else log.warn('NEDRADESK_STAND_STEP_MS ignored: not a number of milliseconds', { value: step });
+  }
+  const scenario = environment.NEDRADESK_STAND_SCENARIO;
+  if (scenario !== undefined && scenario !== '') {
+    const known = scenarios.find((candidate) => candidate === scenario);
+    if (known !== undefined) options.scenario = known;
+    else log.warn('NEDRADESK_STAND_SCENARIO ignored', { value: scenario, known: scenarios.join('|') });
+  }
+  return options;
+}
+
+/** Builds every service of the app over the data folder. */
+export function createAppServices(options: AppServicesOptions): AppServices {
+  const { dataDir, emit } = options;
+  const store = openStore({ dataDir });
+  const ownTokens = options.tokens === undefined;
+  const tokens: TokenService =
+    options.tokens ??
+    // Libraries the user added in the settings are searched after the registry's (module discovery).
+    new TokenSupervisor({ launch: requireLauncher(options.launchTokenProcess), modules: { userPaths: readSettings(dataDir).pkcs11Modules } });
+  const trustAnchors = () => loadTrustAnchors(dataDir);
+  const stand = standOptionsFromEnvironment(options.environment ?? process.env);
+  // Both read the cabinet's state only when called, after the cabinet below exists.
+  const records = new PackageRecords(store, () => cabinet.state().organisation);
+  const journal = new JournalService(store, () => {
+    const state = cabinet.state();
+    return { actor: state.person === undefined ? undefined : `${state.person.surname} ${state.person.givenName}`, organisationOid: state.organisation?.organisationOid };
+  });
+
+  const onStatus = (item: OutboxItem, change: OutboxStatusChange): void => {
+    try {
+      const added = records.applyStatus({ packageId: change.packageId, item, history: change.order?.history ?? [], remarks: change.order?.remarks ?? [] });
+      for (const status of added) {
+        journal.record('package.status', { actor: 'Личный кабинет', organisationOid: item.organisationOid, object: item.title, details: { packageId: change.packageId, status, registrationNumber: item.registrationNumber, orderId: item.orderId } });
+      }
+    } catch (error) {
+      log.error('package status not recorded', { packageId: change.packageId, error });
+    }
+    if (item.orderId !== undefined) emit('package:status', { orderId: item.orderId, title: item.title, status: item.status });
+    options.onPackageStatus?.(item);
+  };
+
+  const cabinet = new CabinetService({
+    dataDir,
+    // «Учебный стенд»: started inside the app on demand, with its own database in the data folder.
+    startStand: async () => startStand({ dataDir: path.join(dataDir, 'stand'), trustAnchors: await trustAnchors(), log: () => undefined, ...stand }),
+    ...options.cabinet,
+    onOutboxChange: (items) => emit('outbox:changed', { items }),
+    onStatus,
+  });
+  const handlers = createHandlers({ mode: options.mode, version: options.version, tokens, cabinet, dataDir, trustAnchors, emit, records, journal });
+  const stopWatching = tokens instanceof TokenSupervisor ? tokens.watchTokens((list) => emit('tokens:changed', { tokens: list })) : undefined;
+  let closing: Promise<void> | undefined;
+
+  return {
+    tokens,
+    cabinet,
+    store,
+    records,
+    journal,
+    handlers,
+    dispatch: createDispatcher(handlers),
+    close: () => {
+      closing ??= (async () => {
+        stopWatching?.();
+        // The outbox stops before the database closes: no status arrives at a closed store.
+        await Promise.allSettled([cabinet.close(), ownTokens ? tokens.close() : Promise.resolve()]);
+        store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function requireLauncher(launcher: TokenProcessLauncher | undefined): TokenProcessLauncher {
+  if (launcher === undefined) throw new Error('createAppServices: a token process launcher or a token service is required');
+  return launcher;
+}

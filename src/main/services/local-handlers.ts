@@ -1,0 +1,162 @@
+/**
+ * The calls served from what this computer keeps — packages and drafts in the local database, the
+ * journal, settings, trust anchors, files in the data folder — and the journal lines written around
+ * the calls that act (login, signing, sending, verification).
+ */
+import path from 'node:path';
+import type { ApiHandlers, ApiInput, ApiMethod, ApiOutput, AppSettings } from '../../shared/api';
+import type { JournalAction } from '../../shared/journal';
+import { AppError } from '../../shared/errors';
+import type { CabinetService } from './cabinet-service';
+import { readDataFile } from './data-files';
+import type { JournalRecord, JournalService } from './journal-service';
+import type { PackageRecords } from './package-records';
+import { readSettings, writeSettings } from './settings';
+import { describeTrustAnchors, importTrustAnchor, removeTrustAnchor } from './trust-store';
+
+/** What the local calls need; absent parts answer INTERNAL_ERROR (contexts without a data folder). */
+export interface LocalContext {
+  dataDir?: string | undefined;
+  records?: PackageRecords | undefined;
+  journal?: JournalService | undefined;
+  cabinet?: CabinetService | undefined;
+}
+
+export type LocalMethod =
+  | 'packages:list'
+  | 'packages:get'
+  | 'packages:revise'
+  | 'drafts:save'
+  | 'drafts:list'
+  | 'drafts:get'
+  | 'drafts:delete'
+  | 'journal:list'
+  | 'journal:export'
+  | 'settings:get'
+  | 'settings:set'
+  | 'trust:import'
+  | 'trust:remove'
+  | 'files:read';
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new AppError('INTERNAL_ERROR', { reason: `no ${what} here` });
+  return value;
+}
+
+/** The handlers of the local calls. */
+export function createLocalHandlers(context: LocalContext): Pick<ApiHandlers, LocalMethod> {
+  const records = () => required(context.records, 'local database');
+  const journal = () => required(context.journal, 'journal');
+  const dataDir = () => required(context.dataDir, 'data folder');
+  const appSettings = async (): Promise<AppSettings> => ({ ...readSettings(dataDir()), trustAnchors: await describeTrustAnchors(dataDir()) });
+
+  return {
+    'packages:list': async (input) => records().list(input),
+    'packages:get': (input) => records().details(input.id, async (orderId) => context.cabinet?.order(orderId)),
+    'packages:revise': async (input) => records().revise(input.id),
+    'drafts:save': async (input) => records().saveDraft(input),
+    'drafts:list': async () => records().listDrafts(),
+    'drafts:get': async (input) => records().getDraft(input.id),
+    'drafts:delete': async (input) => {
+      const title = records().deleteDraft(input.id);
+      journal().record('draft.delete', { object: title, details: { draftId: input.id } });
+      return null;
+    },
+    'journal:list': async (input) => journal().list(input),
+    'journal:export': async (input) => journal().exportCsv(input),
+    'settings:get': appSettings,
+    'settings:set': async (input) => {
+      await writeSettings(dataDir(), input);
+      // PKCS#11 libraries are read when the token process starts: a change applies after a restart.
+      context.journal?.record('settings.change', { details: Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) });
+      return appSettings();
+    },
+    'trust:import': async (input) => {
+      await journal().recordOutcome(
+        'trust.import',
+        () => importTrustAnchor(dataDir(), input.path),
+        (anchor) => ({ object: anchor.subject, details: { sha256: anchor.sha256 } }),
+        { object: path.basename(input.path) },
+      );
+      return appSettings();
+    },
+    'trust:remove': async (input) => {
+      const removed = await removeTrustAnchor(dataDir(), input.sha256);
+      journal().record('trust.remove', { result: removed ? 'ok' : 'error', details: { sha256: input.sha256 } });
+      return appSettings();
+    },
+    'files:read': (input) => readDataFile(dataDir(), input.path),
+  };
+}
+
+type Handler<M extends ApiMethod> = (input: ApiInput<M>) => Promise<ApiOutput<M>>;
+
+/** A handler whose every call leaves a journal line: `ok` with what `describe` tells, or `error` with the code. */
+function journaled<M extends ApiMethod>(
+  journal: JournalService,
+  handler: Handler<M>,
+  action: JournalAction,
+  describe: (input: ApiInput<M>, value: ApiOutput<M>) => JournalRecord,
+  describeAttempt: (input: ApiInput<M>) => JournalRecord = () => ({}),
+): Handler<M> {
+  return (input) => journal.recordOutcome(action, () => handler(input), (value) => describe(input, value), describeAttempt(input));
+}
+
+/**
+ * Wraps the calls that act so that each leaves a journal line. Details name files, certificates
+ * and results — never the PIN, which only `input.pin` holds and no describer reads.
+ */
+export function withJournal(handlers: ApiHandlers, journal: JournalService | undefined): ApiHandlers {
+  if (journal === undefined) return handlers;
+  return {
+    ...handlers,
+    'cabinet:login-signature': journaled<'cabinet:login-signature'>(
+      journal,
+      handlers['cabinet:login-signature'],
+      'login.signature',
+      (input, state) => ({ object: state.organisation?.fullName, details: { certificate: input.certificate, organisations: state.roles.length } }),
+      (input) => ({ details: { certificate: input.certificate } }),
+    ),
+    'cabinet:login-password-finish': journaled<'cabinet:login-password-finish'>(journal, handlers['cabinet:login-password-finish'], 'login.password', (_input, state) => ({ object: state.organisation?.fullName, details: { organisations: state.roles.length } })),
+    'cabinet:choose-organisation': journaled<'cabinet:choose-organisation'>(
+      journal,
+      handlers['cabinet:choose-organisation'],
+      'organisation.choose',
+      (_input, state) => ({ object: state.organisation?.fullName, details: { role: state.organisation?.role } }),
+      (input) => ({ details: { organisationOid: input.organisationOid } }),
+    ),
+    'cabinet:logout': async (input) => {
+      // Written before the session ends, while it is known who leaves.
+      journal.record('logout');
+      return handlers['cabinet:logout'](input);
+    },
+    'signatures:sign': journaled<'signatures:sign'>(
+      journal,
+      handlers['signatures:sign'],
+      'signature.sign',
+      (input, signed) => ({ object: signed.map((file) => path.basename(file.file)).join(', '), details: { files: signed.length, certificate: input.certificate, attached: input.attached === true } }),
+      (input) => ({ object: input.files.map((file) => path.basename(file)).join(', '), details: { files: input.files.length, certificate: input.certificate } }),
+    ),
+    'signatures:verify': journaled<'signatures:verify'>(
+      journal,
+      handlers['signatures:verify'],
+      'signature.verify',
+      (input, report) => ({ object: path.basename(input.signaturePath), details: { indication: report.indication, subIndication: report.subIndication } }),
+      (input) => ({ object: path.basename(input.signaturePath) }),
+    ),
+    'packages:build': journaled<'packages:build'>(
+      journal,
+      handlers['packages:build'],
+      'package.build',
+      (input, built) => ({ object: input.title, details: { packageId: built.packageId, type: input.typeCode, documents: built.manifest.documents.length, replacesPackageId: input.replacesPackageId } }),
+      (input) => ({ object: input.title, details: { type: input.typeCode, files: input.files.length } }),
+    ),
+    'outbox:submit': journaled<'outbox:submit'>(
+      journal,
+      handlers['outbox:submit'],
+      'package.submit',
+      (input, item) => ({ object: input.title, details: { outboxItem: item.id, state: item.state } }),
+      (input) => ({ object: input.title, details: { packagePath: path.basename(input.packagePath) } }),
+    ),
+  };
+}
