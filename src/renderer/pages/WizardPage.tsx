@@ -115,6 +115,9 @@ export function WizardPage() {
   const [sent, setSent] = useState<OutboxItem | undefined>();
   const [trainingOutcome, setTrainingOutcome] = useState<'approved' | 'needs-rework' | 'rejected'>('approved');
   const [busy, setBusy] = useState(false);
+  // Problems of a field show once it was touched, or for all fields once the user moves on.
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [showAllProblems, setShowAllProblems] = useState(false);
 
   const choose = useCallback(
     (chosen: CatalogEntry, prefill: Record<string, unknown> = {}) => {
@@ -276,14 +279,23 @@ export function WizardPage() {
                 field={field}
                 value={data[field.key]}
                 suggestions={licenseNumbers}
-                problems={fieldProblems.filter((problem) => problem.target === field.key).map((problem) => problem.message)}
-                onChange={(value) => setData((current) => ({ ...current, [field.key]: value }))}
+                problems={showAllProblems || touched.has(field.key) ? fieldProblems.filter((problem) => problem.target === field.key).map((problem) => problem.message) : []}
+                onChange={(value) => {
+                  setTouched((current) => new Set(current).add(field.key));
+                  setData((current) => ({ ...current, [field.key]: value }));
+                }}
               />
             ))}
           </Form>
           <Space>
             <Button onClick={() => setStep(0)}>Другой вид документа</Button>
-            <Button type="primary" onClick={() => setStep(2)}>
+            <Button
+              type="primary"
+              onClick={() => {
+                setShowAllProblems(true);
+                setStep(2);
+              }}
+            >
               Далее: документы
             </Button>
             {fieldProblems.length > 0 && <Typography.Text type="secondary">Замечаний по полям: {fieldProblems.length}</Typography.Text>}
