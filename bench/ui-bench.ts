@@ -74,7 +74,9 @@ for (let round = 0; round < 5; round += 1) {
   // The same calls without rendering: what of the page time is the database and the host.
   // (A plain loop: the bench runs under tsx, whose helpers do not exist inside the page.)
   const calls = await page.evaluate(async (requests: Array<[string, unknown]>) => {
-    const secret = document.querySelector<HTMLMetaElement>('meta[name="nedradesk-secret"]')?.content ?? '';
+    // Runs in the page; the bench is compiled without DOM types.
+    const page = globalThis as unknown as { document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null } };
+    const secret = page.document.querySelector('meta[name="nedradesk-secret"]')?.getAttribute('content') ?? '';
     const times: number[] = [];
     for (const [method, input] of requests) {
       const started = performance.now();
