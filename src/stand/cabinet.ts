@@ -311,8 +311,11 @@ export function registerCabinet(app: FastifyInstance, database: StandDatabase, o
   app.get('/api/v1/orders', async (request) => {
     const { organisationOid } = await scope(request);
     const updatedAfter = (request.query as Record<string, string | undefined>).updatedAfter ?? '1970-01-01T00:00:00.000Z';
-    const rows = database.prepare('SELECT * FROM orders WHERE organisation_oid = ? AND updated_at > ? ORDER BY updated_at').all(organisationOid, updatedAfter) as OrderRow[];
-    return { orders: rows.map(orderOf), serverTime: options.now().toISOString() };
+    // The server time is read before the query and the bound is inclusive: an order changed in the
+    // same millisecond as the answer comes again next time instead of never (clients apply it once).
+    const serverTime = options.now().toISOString();
+    const rows = database.prepare('SELECT * FROM orders WHERE organisation_oid = ? AND updated_at >= ? ORDER BY updated_at').all(organisationOid, updatedAfter) as OrderRow[];
+    return { orders: rows.map(orderOf), serverTime };
   });
 
   app.get('/api/v1/licenses', async (request): Promise<License[]> => {

@@ -1,10 +1,14 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startBuiltWebHost, type RunningWebHost } from '../support/web-host-process';
 
 let host: RunningWebHost;
 
 test.beforeAll(async () => {
-  host = await startBuiltWebHost();
+  // A new user's data folder: the first run, in Russian, whatever earlier runs chose.
+  host = await startBuiltWebHost({ NEDRADESK_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'nedradesk-first-screen-')) });
 });
 
 test.afterAll(async () => {
