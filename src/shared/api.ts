@@ -40,6 +40,11 @@ export interface CabinetState {
   person: Person | undefined;
   roles: OrganisationRole[];
   organisation: OrganisationRole | undefined;
+  /**
+   * With no session: the organisation chosen at the last login, whose requisites forms and packages
+   * use and for which the outbox queues («Работа без входа: реквизиты организации из последнего входа»).
+   */
+  offlineOrganisation?: OrganisationRole | undefined;
 }
 
 /** A package waiting in, or gone through, the outbox. */
@@ -180,6 +185,8 @@ export const apiInputs = {
       crlPaths: z.array(filePath).max(100).optional(),
       requireRevocation: z.boolean().optional(),
       pdfReportPath: filePath.optional(),
+      /** Also write the one-page PDF report into the data folder (its path comes back for `files:read`). */
+      pdfReport: z.boolean().optional(),
       operationId: z.string().max(64).optional(),
     })
     .strict(),
@@ -256,7 +263,7 @@ export interface ApiOutputs {
   'tokens:list': TokenDescription[];
   'certificates:list': TokenCertificate[];
   'signatures:sign': SignedFileInfo[];
-  'signatures:verify': VerificationReport & { contentPath: string | undefined };
+  'signatures:verify': VerificationReport & { contentPath: string | undefined; pdfReportPath?: string | undefined };
   'files:stage': { path: string };
   'catalog:list': CatalogEntry[];
   'documents:inspect': DocumentInspection;

@@ -160,3 +160,32 @@ test('an auditor cannot send: the cabinet refuses and says why', async ({ page }
   await expect(page.getByText(/не даёт права отправлять/).last()).toBeVisible();
   await logout(page);
 });
+
+test('«Проверка подписи»: a document and its .sig dropped, the verdict shown, the PDF protocol saved', async ({ page }) => {
+  const { spawnSync } = await import('node:child_process');
+  const { readFileSync } = await import('node:fs');
+  const document = path.join(workplace.dataDir, 'spravka.xml');
+  writeFileSync(document, '<справка>объём добычи</справка>');
+  // Signed from the command line with the same demo token, as a CI job would.
+  const signed = spawnSync(process.execPath, [path.resolve('dist/cli/nedradesk.cjs'), 'sign', document, '--cert', 'id:01', '--token', 'Токен Петрова', '--module', workplace.factory.module, '--pin-env', 'DEMO_PIN'], {
+    env: { ...process.env, ...workplace.factory.env, DEMO_PIN: demoPin },
+    encoding: 'utf8',
+  });
+  expect(signed.status, signed.stderr).toBe(0);
+
+  await openApp(page);
+  await page.getByRole('menuitem', { name: 'Проверка подписи' }).click();
+  await page.locator('input[type=file]').setInputFiles([document, `${document}.sig`]);
+  await page.getByRole('button', { name: 'Проверить подпись' }).click();
+  const verdict = page.getByTestId('verdict');
+  await expect(verdict).toContainText('Петров Сергей Андреевич', { timeout: 20_000 });
+  await expect(verdict).toContainText('Целостность документа');
+  // The embedded stand's training CA is a trust anchor: the demo signature checks out in full.
+  await expect(verdict).toContainText('Подпись действительна');
+  await page.screenshot({ path: 'docs/screenshots/signature-check.png', fullPage: true });
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Сохранить протокол в PDF' }).click();
+  const saved = path.join(workplace.dataDir, 'protocol.pdf');
+  await (await download).saveAs(saved);
+  expect(readFileSync(saved).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+});

@@ -6,19 +6,21 @@
  */
 import path from 'node:path';
 import type { ApiEventName, ApiEvents, ApiHandlers, AppInfo, OutboxItem } from '../../shared/api';
+import { roles, type OrganisationRole } from '../../shared/cabinet';
 import type { OutboxStatusChange } from '../cabinet/outbox';
 import { startStand, type StandOptions } from '../../stand/server';
 import { createLogger } from '../log/logger';
 import { openStore, type StoreDatabase } from '../store/database';
+import { rememberedOrganisation, rememberOrganisation } from '../store/repositories';
 import { TokenSupervisor, type TokenProcessLauncher } from '../token/token-supervisor';
 import type { TokenService } from '../token/token-service';
-import { CabinetService, type CabinetServiceOptions } from './cabinet-service';
+import { CabinetService, type CabinetServiceOptions, type OrganisationMemory } from './cabinet-service';
 import { createDispatcher, type Dispatcher } from './dispatch';
 import { createHandlers } from './handlers';
 import { JournalService } from './journal-service';
 import { PackageRecords } from './package-records';
 import { readSettings } from './settings';
-import { loadTrustAnchors } from './trust-store';
+import { loadTrainingCaAnchor, loadTrustAnchors } from './trust-store';
 
 const log = createLogger('services.app');
 
@@ -87,13 +89,14 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     options.tokens ??
     // Libraries the user added in the settings are searched after the registry's (module discovery).
     new TokenSupervisor({ launch: requireLauncher(options.launchTokenProcess), modules: { userPaths: readSettings(dataDir).pkcs11Modules } });
-  const trustAnchors = () => loadTrustAnchors(dataDir);
+  const trustAnchors = async () => [...(await loadTrustAnchors(dataDir)), ...(await loadTrainingCaAnchor(dataDir))];
   const stand = standOptionsFromEnvironment(options.environment ?? process.env);
-  // Both read the cabinet's state only when called, after the cabinet below exists.
-  const records = new PackageRecords(store, () => cabinet.state().organisation);
+  // Both read the cabinet's state only when called, after the cabinet below exists. Without a
+  // session they work for the organisation remembered from the last login (offline work).
+  const records = new PackageRecords(store, () => cabinet.workingOrganisation());
   const journal = new JournalService(store, () => {
     const state = cabinet.state();
-    return { actor: state.person === undefined ? undefined : `${state.person.surname} ${state.person.givenName}`, organisationOid: state.organisation?.organisationOid };
+    return { actor: state.person === undefined ? undefined : `${state.person.surname} ${state.person.givenName}`, organisationOid: cabinet.workingOrganisation()?.organisationOid };
   });
 
   const onStatus = (item: OutboxItem, change: OutboxStatusChange): void => {
@@ -111,6 +114,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
 
   const cabinet = new CabinetService({
     dataDir,
+    memory: organisationMemory(store),
     // «Учебный стенд»: started inside the app on demand, with its own database in the data folder.
     startStand: async () => startStand({ dataDir: path.join(dataDir, 'stand'), trustAnchors: await trustAnchors(), log: () => undefined, ...stand }),
     ...options.cabinet,
@@ -137,6 +141,24 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         store.close();
       })();
       return closing;
+    },
+  };
+}
+
+/**
+ * The chosen organisation is remembered in the database, not in settings.json: its requisites are
+ * the `organisations` row packages and drafts already refer to, and the row and the «last chosen»
+ * pointer (the `settings` table) are written in one transaction. settings.json stays the user's
+ * preferences, which settings:set rewrites.
+ */
+function organisationMemory(store: StoreDatabase): OrganisationMemory {
+  return {
+    remember: (cabinetKey, organisation) =>
+      rememberOrganisation(store, cabinetKey, { oid: organisation.organisationOid, inn: organisation.inn, ogrn: organisation.ogrn, name: organisation.fullName, address: organisation.address, role: organisation.role, roleExpiresAt: organisation.expiresAt }),
+    recall: (cabinetKey): OrganisationRole | undefined => {
+      const row = rememberedOrganisation(store, cabinetKey);
+      if (row === undefined || row.role === null || !Object.hasOwn(roles, row.role)) return undefined;
+      return { organisationOid: row.oid, fullName: row.name, inn: row.inn, ogrn: row.ogrn ?? '', address: row.address ?? '', role: row.role as OrganisationRole['role'], expiresAt: row.roleExpiresAt ?? undefined };
     },
   };
 }

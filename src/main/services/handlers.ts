@@ -69,8 +69,9 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
     operationId === undefined || context.emit === undefined
       ? undefined
       : (value: { done: number; total: number }) => context.emit?.('progress', { operationId, stage, done: value.done, total: value.total });
+  // The live organisation when logged in, else the one remembered from the last login (offline work).
   const organisationRequisites = () => {
-    const organisation = context.cabinet?.state().organisation;
+    const organisation = context.cabinet?.workingOrganisation();
     if (organisation === undefined) throw new AppError('ORGANISATION_NOT_CHOSEN');
     return { name: organisation.fullName, inn: organisation.inn, ogrn: organisation.ogrn, address: organisation.address };
   };
@@ -109,11 +110,13 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
           requireRevocation: input.requireRevocation === true,
           ...(onProgress ? { onProgress } : {}),
         });
-        if (input.pdfReportPath !== undefined) {
+        const reportPath = input.pdfReportPath ?? (input.pdfReport === true ? path.join(dataDir(), 'reports', randomUUID(), 'Протокол проверки подписи.pdf') : undefined);
+        if (reportPath !== undefined) {
           const pdf = await renderVerificationPdf({ report, documentName: report.contentPath && path.basename(report.contentPath), signatureName: path.basename(input.signaturePath), generator });
-          await writeFileAtomic(input.pdfReportPath, pdf);
+          await mkdir(path.dirname(reportPath), { recursive: true });
+          await writeFileAtomic(reportPath, pdf);
         }
-        return report;
+        return reportPath === undefined ? report : { ...report, pdfReportPath: reportPath };
       },
       'files:stage': async (input) => {
         const bytes = Buffer.from(input.contentBase64, 'base64');
@@ -170,7 +173,8 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
       'cabinet:logout': () => cabinet().logout(),
       'outbox:submit': async (input) => {
         const service = cabinet();
-        const organisation = service.state().organisation;
+        // Without a session the package is queued for the remembered organisation; it goes out after the next login to it.
+        const organisation = service.workingOrganisation();
         if (organisation === undefined) throw new AppError('ORGANISATION_NOT_CHOSEN');
         // The idempotency key is the package's own id: inspect the file we are asked to send.
         const report = await inspectPackage(input.packagePath);

@@ -98,3 +98,16 @@ export async function removeTrustAnchor(dataDir: string, sha256: string): Promis
   }
   return removed;
 }
+
+/**
+ * The training CA of the embedded training stand (`<data>/stand/training-ca/`), once the stand has
+ * made it: signatures made with demo tokens check out in «Проверка подписи» as they do in the
+ * stand. Not listed among the user's imports and not removable there.
+ */
+export async function loadTrainingCaAnchor(dataDir: string): Promise<Uint8Array[]> {
+  try {
+    return pemBlocks(await readFile(path.join(dataDir, 'stand', 'training-ca', 'training-ca.crt.pem'), 'latin1'), 'CERTIFICATE');
+  } catch {
+    return [];
+  }
+}

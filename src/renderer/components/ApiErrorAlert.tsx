@@ -1,5 +1,6 @@
 import { Alert, Button } from 'antd';
 import type { ErrorData } from '../../shared/errors';
+import { useSession } from '../session';
 
 interface ApiErrorAlertProps {
   error: ErrorData;
@@ -9,11 +10,14 @@ interface ApiErrorAlertProps {
 
 /** A call that failed, in the Russian words main gave it, with the next step; never a stack trace. */
 export function ApiErrorAlert({ error, onRetry }: ApiErrorAlertProps) {
+  const { navigate } = useSession();
   const missing = error.code === 'UNKNOWN_METHOD';
   const message = missing ? 'Эта функция ещё не подключена в этой версии NedraDesk.' : error.message;
   const next = missing
     ? 'Обновите NedraDesk или обратитесь в поддержку.'
-    : error.retryable
+    : error.code === 'CABINET_LOGIN_REQUIRED'
+      ? 'Войдите в кабинет ещё раз: подготовленные пакеты и черновики сохранены.'
+      : error.retryable
       ? 'Повторите попытку немного позже.'
       : 'Проверьте данные и повторите действие.';
   return (
@@ -23,7 +27,16 @@ export function ApiErrorAlert({ error, onRetry }: ApiErrorAlertProps) {
       role="alert"
       title={message}
       description={next}
-      action={onRetry !== undefined ? <Button onClick={onRetry}>Повторить</Button> : undefined}
+      action={
+        // An expired session whose refresh failed: the next step is to log in again.
+        error.code === 'CABINET_LOGIN_REQUIRED' ? (
+          <Button type="primary" onClick={() => navigate({ section: 'login' })}>
+            Войти снова
+          </Button>
+        ) : onRetry !== undefined ? (
+          <Button onClick={onRetry}>Повторить</Button>
+        ) : undefined
+      }
     />
   );
 }

@@ -5,6 +5,7 @@ import type { ErrorData } from '../../shared/errors';
 import { indicationTexts, subIndicationTexts, type CheckName, type CheckOutcome, type Indication, type VerificationReport } from '../../shared/verification';
 import { callApi } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { saveBase64 } from '../format';
 import { stageFile } from '../stageFile';
 
 const verdictColors: Record<Indication, { border: string; background: string; tag: string }> = {
@@ -34,7 +35,7 @@ const outcomeTexts: Record<CheckOutcome, { text: string; color: string }> = {
 /** «Проверка подписи»: a document and its detached .sig are staged and verified; the verdict is colour-coded. */
 export function SignatureCheckPage() {
   const [files, setFiles] = useState<File[]>([]);
-  const [report, setReport] = useState<VerificationReport | undefined>();
+  const [report, setReport] = useState<(VerificationReport & { pdfReportPath?: string | undefined }) | undefined>();
   const [error, setError] = useState<ErrorData | undefined>();
   const [busy, setBusy] = useState(false);
 
@@ -55,12 +56,18 @@ export function SignatureCheckPage() {
         if (!stagedContent.ok) return setError(stagedContent.error);
         contentPath = stagedContent.value.path;
       }
-      const result = await callApi('signatures:verify', { signaturePath: stagedSignature.value.path, contentPath });
+      const result = await callApi('signatures:verify', { signaturePath: stagedSignature.value.path, contentPath, pdfReport: true });
       if (result.ok) setReport(result.value);
       else setError(result.error);
     } finally {
       setBusy(false);
     }
+  };
+
+  const saveReport = async (reportPath: string): Promise<void> => {
+    const file = await callApi('files:read', { path: reportPath });
+    if (file.ok) saveBase64(file.value.name, file.value.mediaType, file.value.contentBase64);
+    else setError(file.error);
   };
 
   return (
@@ -93,11 +100,16 @@ export function SignatureCheckPage() {
           data-testid="verdict"
           style={{ borderColor: verdictColors[report.indication].border, background: verdictColors[report.indication].background }}
           title={<Tag color={verdictColors[report.indication].tag}>{indicationTexts[report.indication]}</Tag>}
+          extra={
+            report.pdfReportPath !== undefined && (
+              <Button onClick={() => void saveReport(report.pdfReportPath ?? '')}>Сохранить протокол в PDF</Button>
+            )
+          }
         >
           {report.subIndication !== undefined && <Typography.Paragraph>{subIndicationTexts[report.subIndication]}</Typography.Paragraph>}
-          {report.reasons.length > 0 && (
+          {report.reasons.some((reason) => report.subIndication === undefined || reason !== subIndicationTexts[report.subIndication]) && (
             <ul>
-              {report.reasons.map((reason) => (
+              {report.reasons.filter((reason) => report.subIndication === undefined || reason !== subIndicationTexts[report.subIndication]).map((reason) => (
                 <li key={reason}>{reason}</li>
               ))}
             </ul>
