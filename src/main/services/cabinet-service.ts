@@ -2,6 +2,10 @@
  * The cabinet use cases: which cabinet (the training stand started inside the app, or a URL),
  * who is logged in (tokens in memory only), for which organisation, the outbox and the status
  * and notification sync.
+ *
+ * Offline work: the organisation chosen last in this cabinet is remembered (requisites and role,
+ * never a token), so after a restart without network the app still renders, signs and queues
+ * packages for it; the outbox sends them after the next login to that organisation.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,8 +27,17 @@ export interface EmbeddedStand {
   close(): Promise<void>;
 }
 
+/** Where the organisation chosen last in a cabinet is kept (the local database in the app). */
+export interface OrganisationMemory {
+  /** `cabinet` names the cabinet: `stand`, or `url:<address>`. */
+  remember(cabinet: string, organisation: OrganisationRole): void;
+  recall(cabinet: string): OrganisationRole | undefined;
+}
+
 export interface CabinetServiceOptions {
   dataDir: string;
+  /** Remembers the chosen organisation for work without a session; without it nothing is remembered. */
+  memory?: OrganisationMemory;
   startStand?: () => Promise<EmbeddedStand>;
   onOutboxChange?: (items: OutboxItem[]) => void;
   onStatus?: (item: OutboxItem, change: OutboxStatusChange) => void;
@@ -45,6 +58,8 @@ export class CabinetService {
   private person: Person | undefined;
   private roles: OrganisationRole[] = [];
   private organisation: OrganisationRole | undefined;
+  /** The organisation chosen last in this cabinet, as remembered (live or from an earlier run). */
+  private remembered: OrganisationRole | undefined;
   private browserLogin: BrowserLogin | undefined;
   private syncTimer: NodeJS.Timeout | undefined;
   private lastSync = '1970-01-01T00:00:00.000Z';
@@ -54,6 +69,7 @@ export class CabinetService {
   constructor(private readonly options: CabinetServiceOptions) {
     mkdirSync(options.dataDir, { recursive: true });
     this.profile = this.loadProfile();
+    this.remembered = this.recall();
     this.outbox = new Outbox({
       file: path.join(options.dataDir, 'outbox.json'),
       client: (organisationOid) => (this.organisation?.organisationOid === organisationOid ? this.client() : undefined),
@@ -71,6 +87,39 @@ export class CabinetService {
       // First run: the training stand.
     }
     return { kind: 'stand', url: undefined };
+  }
+
+  /** Names the cabinet of the profile, so an organisation remembered in one cabinet is not used with another. */
+  private cabinetKey(): string {
+    return this.profile.kind === 'url' ? `url:${this.profile.url ?? ''}` : 'stand';
+  }
+
+  private recall(): OrganisationRole | undefined {
+    try {
+      return this.options.memory?.recall(this.cabinetKey());
+    } catch (error) {
+      log.warn('remembered organisation not read', { error });
+      return undefined;
+    }
+  }
+
+  /** Keeps the organisation just chosen; a failure to write costs only the offline fallback, never the login. */
+  private remember(organisation: OrganisationRole): void {
+    this.remembered = organisation;
+    try {
+      this.options.memory?.remember(this.cabinetKey(), organisation);
+    } catch (error) {
+      log.warn('chosen organisation not remembered', { error });
+    }
+  }
+
+  /**
+   * The organisation the user works for: the one chosen in the live session, or — with no session
+   * (offline, or not logged in yet) — the one chosen last in this cabinet. Logged in but not chosen
+   * yet: none (the user chooses among the session's roles).
+   */
+  workingOrganisation(): OrganisationRole | undefined {
+    return this.session === undefined ? this.remembered : this.organisation;
   }
 
   /** The cabinet's address, starting the embedded stand when that is the profile. */
@@ -91,6 +140,7 @@ export class CabinetService {
       person: this.person,
       roles: this.roles,
       organisation: this.organisation,
+      offlineOrganisation: this.session === undefined ? this.remembered : undefined,
     };
   }
 
@@ -98,6 +148,7 @@ export class CabinetService {
     this.profile = profile.kind === 'url' ? { kind: 'url', url: profile.url } : { kind: 'stand', url: undefined };
     await writeFileAtomic(path.join(this.options.dataDir, 'cabinet-profile.json'), JSON.stringify(this.profile));
     this.logoutLocally();
+    this.remembered = this.recall();
     return this.state();
   }
 
@@ -120,6 +171,7 @@ export class CabinetService {
     this.roles = await client.roles();
     // One organisation: chosen at once; several: the person chooses.
     this.organisation = this.roles.length === 1 ? this.roles[0] : undefined;
+    if (this.organisation !== undefined) this.remember(this.organisation);
     this.startSync();
     this.outbox.kick();
     return this.state();
@@ -156,6 +208,7 @@ export class CabinetService {
     const role = this.roles.find((candidate) => candidate.organisationOid === organisationOid);
     if (role === undefined) throw new AppError('ORGANISATION_NOT_CHOSEN', { organisationOid });
     this.organisation = role;
+    this.remember(role);
     this.orders.clear();
     this.lastSync = '1970-01-01T00:00:00.000Z';
     this.outbox.kick();

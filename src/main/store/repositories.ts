@@ -80,6 +80,42 @@ export function upsertOrganisation(database: StoreDatabase, organisation: { oid:
     .run(organisation.oid, organisation.inn, organisation.ogrn ?? null, organisation.name, organisation.address ?? null, organisation.role ?? null, organisation.roleExpiresAt ?? null);
 }
 
+/** The requisites and role remembered for an organisation (the `organisations` row). */
+export interface RememberedOrganisation {
+  oid: string;
+  inn: string;
+  ogrn: string | null;
+  name: string;
+  address: string | null;
+  role: string | null;
+  roleExpiresAt: string | null;
+}
+
+/** The settings key naming the organisation last chosen in one cabinet (the stand, or a cabinet's address). */
+function lastOrganisationKey(cabinet: string): string {
+  return `cabinet.last-organisation:${cabinet}`;
+}
+
+/**
+ * Remembers the organisation chosen in a cabinet: its row (requisites, role, role expiry) and the
+ * pointer to it, in one transaction, so the pointer never names a missing row. Nothing secret.
+ */
+export function rememberOrganisation(database: StoreDatabase, cabinet: string, organisation: Parameters<typeof upsertOrganisation>[1]): void {
+  database.transaction(() => {
+    upsertOrganisation(database, organisation);
+    database.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(lastOrganisationKey(cabinet), organisation.oid);
+  })();
+}
+
+/** The organisation last chosen in a cabinet, or undefined when none ever was. */
+export function rememberedOrganisation(database: StoreDatabase, cabinet: string): RememberedOrganisation | undefined {
+  const row = database
+    .prepare('SELECT o.oid, o.inn, o.ogrn, o.name, o.address, o.role, o.role_expires_at FROM settings s JOIN organisations o ON o.oid = s.value WHERE s.key = ?')
+    .get(lastOrganisationKey(cabinet)) as Record<string, string | null> | undefined;
+  if (row === undefined) return undefined;
+  return { oid: row.oid as string, inn: row.inn as string, ogrn: row.ogrn ?? null, name: row.name as string, address: row.address ?? null, role: row.role ?? null, roleExpiresAt: row.role_expires_at ?? null };
+}
+
 /** Stores a document by its SHA-256 under `dataDir/documents/ab/cd/…`; the same bytes are stored once. */
 export async function putDocument(database: StoreDatabase, dataDir: string, bytes: Uint8Array, meta: { originalName: string; mediaType: string }, now: Date = new Date()): Promise<{ sha256: string; path: string }> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');

@@ -1,0 +1,228 @@
+/**
+ * Offline work: the organisation chosen at the last login is remembered in the local database, so
+ * after a restart with no network (the stand unreachable, nobody logged in) forms render and
+ * packages are signed with its requisites and queued; after the next login the package goes out
+ * exactly once.
+ */
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findCatalogEntry } from '../../../src/main/core/catalog/catalog';
+import { createAppServices, type AppServices } from '../../../src/main/services/app-services';
+import { loadTrustAnchors } from '../../../src/main/services/trust-store';
+import { LocalTokenService } from '../../../src/main/token/token-service';
+import type { ApiMethod, ApiOutput } from '../../../src/shared/api';
+import { AppError } from '../../../src/shared/errors';
+import { startStand, type RunningStand } from '../../../src/stand/server';
+import { loadTestPki, type TestPki } from '../../fixtures/pki';
+import { TokenFactory } from '../../fixtures/softhsm';
+import { sampleData } from '../../unit/catalog/sample-forms';
+
+const pin = '481627';
+const ural = { oid: '2000002', inn: '6670123457', ogrn: '1066670004565', name: 'АО «Уральские недра»' };
+let pki: TestPki;
+let tokens: LocalTokenService;
+let dir: string;
+let dataDir: string;
+let reportXml: string;
+/** Whether the embedded stand can be reached; while false, starting it fails as a missing network would. */
+let online = true;
+let stand: RunningStand | undefined;
+const opened: AppServices[] = [];
+
+async function call<M extends ApiMethod>(services: AppServices, method: M, input: unknown): Promise<ApiOutput<M>> {
+  const result = await services.dispatch(method, input);
+  if (!result.ok) throw AppError.fromData(result.error);
+  return result.value as ApiOutput<M>;
+}
+
+async function failure(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The app's services over the one data folder, as a restart of the app makes them. */
+function open(folder = dataDir): AppServices {
+  const services = createAppServices({
+    mode: 'browser',
+    version: 'test',
+    dataDir: folder,
+    tokens,
+    emit: () => undefined,
+    environment: {},
+    cabinet: {
+      syncIntervalMs: 200,
+      outboxBaseDelayMs: 50,
+      startStand: async () => {
+        if (!online) throw new AppError('CABINET_UNREACHABLE', { reason: 'no network (test)' });
+        stand = await startStand({ dataDir: path.join(folder, 'stand'), trustAnchors: await loadTrustAnchors(folder), log: () => undefined, stepDelayMs: 150, scenario: 'approved' });
+        const running = stand;
+        return { url: running.url, close: () => running.close() };
+      },
+    },
+  });
+  opened.push(services);
+  return services;
+}
+
+beforeAll(async () => {
+  pki = await loadTestPki();
+  const factory = await TokenFactory.create();
+  await factory.createToken({ label: 'Геолог', userPin: pin });
+  // Кузнецова works for two organisations: АО «Уральские недра» (employee) and ООО «Недра Севера» (auditor).
+  await factory.importIdentity('Геолог', pin, pki.ecP384Signer, { idHex: '02', label: 'Кузнецова' });
+  await factory.importIdentity('Геолог', pin, pki.rsaSigner, { idHex: '01', label: 'Иванова' });
+  await factory.importCertificateOnly('Геолог', pin, pki.intermediate, { idHex: 'ca', label: 'УЦ' });
+  process.env.SOFTHSM2_CONF = factory.confPath;
+  tokens = LocalTokenService.open({ explicit: factory.module });
+  dir = mkdtempSync(path.join(tmpdir(), 'nedradesk-offline-'));
+  dataDir = path.join(dir, 'data');
+  reportXml = path.join(dir, 'report.xml');
+  writeFileSync(reportXml, '<?xml version="1.0" encoding="UTF-8"?><report><extracted unit="т">310.0</extracted></report>');
+});
+
+afterAll(async () => {
+  for (const services of opened) await services.close();
+  await tokens?.close();
+});
+
+const entry = findCatalogEntry('report.extraction');
+const formData = () => (entry === undefined ? {} : sampleData(entry));
+const files = () => [{ role: 'report-file', path: reportXml, fileName: 'Отчёт о добыче.xml' }];
+const title = 'Отчёт о добыче (подготовлен без сети)';
+
+describe('work without a session, for the organisation chosen at the last login', () => {
+  let packageId = '';
+
+  it('has nothing to fall back on before any organisation was chosen', async () => {
+    const app = open();
+    const state = await call(app, 'cabinet:state', {});
+    expect(state.organisation).toBeUndefined();
+    expect(state.offlineOrganisation).toBeUndefined();
+    expect((await failure(call(app, 'forms:render', { typeCode: 'report.extraction', data: formData(), files: files() }))).code).toBe('ORGANISATION_NOT_CHOSEN');
+    await call(app, 'trust:import', { path: pki.rootPath });
+    // Logged in with two organisations and none chosen yet: still none (the person chooses).
+    const loggedIn = await call(app, 'cabinet:login-signature', { certificate: 'id:02', pin });
+    expect(loggedIn.roles).toHaveLength(2);
+    expect(loggedIn.organisation).toBeUndefined();
+    expect(loggedIn.offlineOrganisation).toBeUndefined();
+    expect((await failure(call(app, 'forms:render', { typeCode: 'report.extraction', data: formData(), files: files() }))).code).toBe('ORGANISATION_NOT_CHOSEN');
+    const chosen = await call(app, 'cabinet:choose-organisation', { organisationOid: ural.oid });
+    expect(chosen.organisation).toMatchObject({ organisationOid: ural.oid, inn: ural.inn, role: 'employee' });
+    // Logged in: the organisation is live, not the offline one.
+    expect(chosen.offlineOrganisation).toBeUndefined();
+    await app.close();
+  });
+
+  it('after a restart with no network renders and signs with the remembered requisites and queues the package', async () => {
+    online = false;
+    stand = undefined;
+    const app = open();
+    const state = await call(app, 'cabinet:state', {});
+    expect(state.person).toBeUndefined();
+    expect(state.organisation).toBeUndefined();
+    expect(state.standRunning).toBe(false);
+    expect(state.offlineOrganisation).toMatchObject({ organisationOid: ural.oid, fullName: ural.name, inn: ural.inn, ogrn: ural.ogrn, role: 'employee', expiresAt: undefined });
+    expect(state.offlineOrganisation?.address).toContain('Екатеринбург');
+    // The cabinet really is out of reach.
+    expect((await failure(call(app, 'cabinet:login-signature', { certificate: 'id:02', pin }))).code).toBe('CABINET_UNREACHABLE');
+
+    const rendered = await call(app, 'forms:render', { typeCode: 'report.extraction', data: formData(), files: files() });
+    const xml = readFileSync(rendered.xmlPath, 'utf8');
+    expect(xml).toContain(ural.inn);
+    expect(xml).toContain(ural.ogrn);
+
+    const built = await call(app, 'packages:build', { typeCode: 'report.extraction', title, data: formData(), files: files(), certificate: 'id:02', pin });
+    packageId = built.packageId;
+    expect(built.manifest.organisation).toMatchObject({ inn: ural.inn, ogrn: ural.ogrn, name: ural.name });
+    const inspected = await call(app, 'packages:inspect', { path: built.packagePath });
+    expect(inspected.manifest?.organisation.inn).toBe(ural.inn);
+    expect(inspected.problems).toEqual([]);
+    expect((await call(app, 'packages:get', { id: packageId })).package).toMatchObject({ status: 'signed', organisationOid: ural.oid });
+    // The offline organisation's packages are the ones listed.
+    expect((await call(app, 'packages:list', {})).items.map((item) => item.id)).toEqual([packageId]);
+
+    const item = await call(app, 'outbox:submit', { packagePath: built.packagePath, typeCode: 'report.extraction', title });
+    expect(item).toMatchObject({ state: 'waiting', organisationOid: ural.oid, attempts: 0 });
+    // Queued twice is one item.
+    expect((await call(app, 'outbox:submit', { packagePath: built.packagePath, typeCode: 'report.extraction', title })).id).toBe(item.id);
+    await app.cabinet.outbox.idle();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await call(app, 'outbox:list', {})).toMatchObject([{ id: item.id, state: 'waiting', attempts: 0, orderId: undefined }]);
+    expect((await call(app, 'packages:get', { id: packageId })).package.status).toBe('queued');
+    const journal = await call(app, 'journal:list', { action: 'package.build' });
+    expect(journal.items[0]?.organisationOid).toBe(ural.oid);
+    expect(stand).toBeUndefined();
+    await app.close();
+  });
+
+  it('remembers requisites and role only: no token or PIN in the data folder', () => {
+    for (const name of readdirSync(dataDir)) {
+      const file = path.join(dataDir, name);
+      if (!statSync(file).isFile()) continue;
+      const bytes = readFileSync(file);
+      // A JWT starts with the base64 of '{"': eyJ.
+      expect(bytes.includes(Buffer.from('eyJ')), name).toBe(false);
+      expect(bytes.includes(Buffer.from(pin)), name).toBe(false);
+    }
+  });
+
+  it('after the next login to that organisation the package goes out exactly once', async () => {
+    online = true;
+    const app = open();
+    expect((await call(app, 'outbox:list', {})).map((item) => item.state)).toEqual(['waiting']);
+    const loggedIn = await call(app, 'cabinet:login-signature', { certificate: 'id:02', pin });
+    // Two organisations: the person chooses again; until then the package waits.
+    expect(loggedIn.organisation).toBeUndefined();
+    expect(loggedIn.offlineOrganisation).toBeUndefined();
+    await app.cabinet.outbox.idle();
+    expect((await call(app, 'outbox:list', {}))[0]?.attempts).toBe(0);
+    await call(app, 'cabinet:choose-organisation', { organisationOid: ural.oid });
+    const approved = await until(async () => {
+      const details = await call(app, 'packages:get', { id: packageId });
+      return details.package.status === 'approved' ? details : undefined;
+    });
+    expect(approved.package.registrationNumber).toMatch(/^РН-\d{4}-\d{6}$/);
+    expect(approved.history.map((line) => line.status)).toEqual(['signed', 'queued', 'sent', 'accepted', 'processing', 'approved']);
+    const [item] = await call(app, 'outbox:list', {});
+    expect(item).toMatchObject({ state: 'done', attempts: 1, orderId: approved.package.orderId });
+    const orders = stand?.database.prepare('SELECT id, organisation_oid, title FROM orders WHERE idempotency_key = ?').all(packageId);
+    expect(orders).toEqual([{ id: approved.package.orderId, organisation_oid: ural.oid, title }]);
+    expect((await call(app, 'orders:list', {})).filter((order) => order.title === title)).toHaveLength(1);
+    await app.close();
+  });
+
+  it('remembers the only organisation the cabinet chose at login, per cabinet', async () => {
+    online = true;
+    const folder = path.join(dir, 'single');
+    const first = open(folder);
+    await call(first, 'trust:import', { path: pki.rootPath });
+    const loggedIn = await call(first, 'cabinet:login-signature', { certificate: 'id:01', pin });
+    expect(loggedIn.organisation?.fullName).toBe('ООО «Недра Севера»');
+    await call(first, 'cabinet:logout', {});
+    // Logged out: the remembered organisation is offered for work without a session.
+    expect((await call(first, 'cabinet:state', {})).offlineOrganisation).toMatchObject({ organisationOid: '2000001', inn: '1101012340', role: 'admin' });
+    await first.close();
+    online = false;
+    const second = open(folder);
+    expect((await call(second, 'cabinet:state', {})).offlineOrganisation?.fullName).toBe('ООО «Недра Севера»');
+    // Another cabinet knows nothing of the stand's organisation.
+    const elsewhere = await call(second, 'cabinet:set-profile', { kind: 'url', url: 'http://127.0.0.1:9/' });
+    expect(elsewhere.offlineOrganisation).toBeUndefined();
+    expect((await failure(call(second, 'forms:render', { typeCode: 'report.extraction', data: formData(), files: files() }))).code).toBe('ORGANISATION_NOT_CHOSEN');
+    expect((await call(second, 'cabinet:set-profile', { kind: 'stand' })).offlineOrganisation?.inn).toBe('1101012340');
+    await second.close();
+  });
+});
