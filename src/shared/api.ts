@@ -216,6 +216,8 @@ export const apiInputs = {
   'packages:get': z.object({ id: z.string().min(1).max(64) }).strict(),
   /** «Исправить и отправить повторно»: a draft with the package's data, linked to it. */
   'packages:revise': z.object({ id: z.string().min(1).max(64) }).strict(),
+  /** «Печатная копия с отметкой о подписи»: the printable form with the visible signature mark. */
+  'packages:stamped-copy': z.object({ id: z.string().min(1).max(64) }).strict(),
   'drafts:save': z
     .object({
       id: z.string().max(64).optional(),
@@ -274,6 +276,7 @@ export interface ApiOutputs {
   'packages:list': PackagePage;
   'packages:get': PackageDetails;
   'packages:revise': DraftRecord;
+  'packages:stamped-copy': { path: string };
   'drafts:save': DraftRecord;
   'drafts:list': DraftRecord[];
   'drafts:get': DraftRecord;

@@ -105,6 +105,16 @@ test('signature login, «Отчёт о добыче» with a PDF, signed, sent, 
   const { readFileSync } = await import('node:fs');
   expect(readFileSync(saved).subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
+  // The printable copy carries the visible mark of the signature that signed it.
+  const copyDownload = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Печатная копия с отметкой о подписи' }).click();
+  const copy = path.join(workplace.dataDir, 'copy.pdf');
+  await (await copyDownload).saveAs(copy);
+  const { execFileSync } = await import('node:child_process');
+  const copyText = execFileSync('pdftotext', [copy, '-'], { encoding: 'utf8' });
+  expect(copyText).toMatch(/документ подписан электронной подписью/i);
+  expect(copyText).toMatch(/Владелец: Петров Сергей Андреевич/);
+
   await page.getByRole('menuitem', { name: 'Журнал' }).click();
   await expect(page.locator('table')).toContainText('Вход по электронной подписи');
   await page.screenshot({ path: 'docs/screenshots/journal.png' });

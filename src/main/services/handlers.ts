@@ -18,6 +18,7 @@ import { buildApplicationPackage, renderForm } from './application-service';
 import type { CabinetService } from './cabinet-service';
 import type { JournalService } from './journal-service';
 import { createLocalHandlers, withJournal } from './local-handlers';
+import { makeStampedCopy } from './printable-copy';
 import type { PackageRecords } from './package-records';
 import { signFiles, verifySignatureFile } from './signatures';
 
@@ -80,6 +81,12 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
   return withJournal(
     {
       ...createLocalHandlers(context),
+      'packages:stamped-copy': async (input) => {
+        const record = context.records?.get(input.id);
+        const packagePath = record?.filePath ?? undefined;
+        if (record === undefined || packagePath === undefined) throw new AppError('PACKAGE_NOT_FOUND', { id: input.id });
+        return makeStampedCopy({ packagePath, packageId: record.id, dataDir: dataDir(), trustAnchors: (await context.trustAnchors?.()) ?? [] });
+      },
       'app:info': async () => ({ name: 'NedraDesk', version: context.version, mode: context.mode, platform: process.platform }),
       'tokens:list': () => tokens().listTokens(),
       'certificates:list': (input) => tokens().listCertificates({ token: input.token }),

@@ -86,7 +86,7 @@ export function DashboardPage() {
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <Space style={{ justifyContent: 'space-between', width: '100%' }} wrap>
         <Typography.Title level={2} style={{ margin: 0 }}>
-          {cabinet?.organisation?.fullName ?? 'Главная'}
+          {(cabinet?.organisation ?? cabinet?.offlineOrganisation)?.fullName ?? 'Главная'}
         </Typography.Title>
         <Button type="primary" size="large" onClick={() => navigate({ section: 'wizard' })}>
           Новое заявление или отчёт

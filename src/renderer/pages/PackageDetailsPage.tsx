@@ -34,6 +34,14 @@ export function PackageDetailsPage({ id }: { id: string }) {
     if (!bytes.ok) return setError(bytes.error);
     saveBase64(bytes.value.name, bytes.value.mediaType, bytes.value.contentBase64);
   };
+  const stampedCopy = async (): Promise<void> => {
+    setError(undefined);
+    const copy = await callApi('packages:stamped-copy', { id: record.id });
+    if (!copy.ok) return setError(copy.error);
+    const bytes = await callApi('files:read', { path: copy.value.path });
+    if (!bytes.ok) return setError(bytes.error);
+    saveBase64(bytes.value.name, bytes.value.mediaType, bytes.value.contentBase64);
+  };
   const revise = async (): Promise<void> => {
     setBusy(true);
     const draft = await callApi('packages:revise', { id: record.id });
@@ -68,9 +76,10 @@ export function PackageDetailsPage({ id }: { id: string }) {
             <Typography.Text copyable>{record.filePath ?? '—'}</Typography.Text>
           </Descriptions.Item>
         </Descriptions>
-        <Space style={{ marginTop: 12 }}>
+        <Space style={{ marginTop: 12 }} wrap>
+          {record.filePath !== undefined && <Button onClick={() => void stampedCopy()}>Печатная копия с отметкой о подписи</Button>}
           {record.status === 'signed' && (
-            <Button type="primary" loading={busy} onClick={() => void send()} disabled={cabinet?.organisation === undefined}>Отправить в кабинет</Button>
+            <Button type="primary" loading={busy} onClick={() => void send()} disabled={(cabinet?.organisation ?? cabinet?.offlineOrganisation) === undefined}>Отправить в кабинет</Button>
           )}
           {(record.status === 'needs-rework' || record.status === 'rejected') && (
             <Button type="primary" loading={busy} onClick={() => void revise()}>Исправить и отправить повторно</Button>

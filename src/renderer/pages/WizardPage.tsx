@@ -246,14 +246,20 @@ export function WizardPage() {
   };
 
   if (catalog.error !== undefined) return <ApiErrorAlert error={catalog.error} onRetry={catalog.reload} />;
-  const canSend = cabinet?.organisation !== undefined && cabinet.organisation.role !== 'auditor';
+  // Without a session the organisation of the last login is used: prepare and sign now, send later.
+  const organisation = cabinet?.organisation ?? cabinet?.offlineOrganisation;
+  const offline = cabinet?.organisation === undefined && organisation !== undefined;
+  const canSend = organisation !== undefined && organisation.role !== 'auditor';
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <Typography.Title level={2}>{entry?.title ?? 'Новое заявление или отчёт'}</Typography.Title>
       {replacesPackageId !== undefined && <Alert type="info" showIcon title="Исправление отправленного пакета" description="Новая версия будет связана с прежней: кабинет увидит, что это исправление." />}
       <Steps current={step} items={stepTitles.map((item) => ({ title: item }))} size="small" />
-      {cabinet?.organisation === undefined && step > 0 && step < 5 && (
+      {offline && step > 0 && step < 5 && (
+        <Alert type="info" showIcon title="Работа без входа: реквизиты организации из последнего входа" description="Заявление можно заполнить, проверить и подписать сейчас; отправленный пакет подождёт в исходящих и уйдёт после входа в кабинет." />
+      )}
+      {organisation === undefined && step > 0 && step < 5 && (
         <Alert type="warning" showIcon title="Организация не выбрана" description="Печатная форма и подписание берут реквизиты организации: войдите в кабинет и выберите организацию. Заполненное сохранится в черновике." action={<Button onClick={() => navigate({ section: 'login' })}>Войти</Button>} />
       )}
       {error !== undefined && <ApiErrorAlert error={error} />}
@@ -266,11 +272,11 @@ export function WizardPage() {
             <Form.Item label="Название пакета" help="Так пакет будет называться в списке и в кабинете.">
               <Input aria-label="Название пакета" value={title} maxLength={300} onChange={(event) => setTitle(event.target.value)} />
             </Form.Item>
-            {cabinet?.organisation !== undefined && (
-              <Descriptions size="small" column={1} bordered style={{ marginBottom: 16 }} title="Реквизиты организации (из кабинета)">
-                <Descriptions.Item label="Организация">{cabinet.organisation.fullName}</Descriptions.Item>
-                <Descriptions.Item label="ИНН / ОГРН">{cabinet.organisation.inn} / {cabinet.organisation.ogrn}</Descriptions.Item>
-                <Descriptions.Item label="Адрес">{cabinet.organisation.address}</Descriptions.Item>
+            {organisation !== undefined && (
+              <Descriptions size="small" column={1} bordered style={{ marginBottom: 16 }} title={offline ? 'Реквизиты организации (из последнего входа)' : 'Реквизиты организации (из кабинета)'}>
+                <Descriptions.Item label="Организация">{organisation.fullName}</Descriptions.Item>
+                <Descriptions.Item label="ИНН / ОГРН">{organisation.inn} / {organisation.ogrn}</Descriptions.Item>
+                <Descriptions.Item label="Адрес">{organisation.address}</Descriptions.Item>
               </Descriptions>
             )}
             {entry.fields.map((field) => (
@@ -398,10 +404,10 @@ export function WizardPage() {
                       />
                     </Space>
                   )}
-                  {!canSend && cabinet?.organisation?.role === 'auditor' && <Alert type="warning" showIcon title="Роль «Аудитор» не даёт права отправлять пакеты." description="Передайте пакет сотруднику или руководителю организации." />}
+                  {!canSend && organisation?.role === 'auditor' && <Alert type="warning" showIcon title="Роль «Аудитор» не даёт права отправлять пакеты." description="Передайте пакет сотруднику или руководителю организации." />}
                   <Space>
                     <Button onClick={() => navigate({ section: 'package', packageId: built.packageId })}>Открыть пакет</Button>
-                    <Button type="primary" loading={busy} onClick={() => void submit()} disabled={cabinet?.organisation === undefined}>
+                    <Button type="primary" loading={busy} onClick={() => void submit()} disabled={organisation === undefined}>
                       Отправить в кабинет
                     </Button>
                   </Space>
