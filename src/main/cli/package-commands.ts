@@ -1,12 +1,15 @@
 /**
- * `nedradesk inspect` (and the package commands that build on the catalog): signed packages from
- * the command line. Exit statuses as `verify`.
+ * `nedradesk types | pack | cosign-package | inspect`: signed packages from the command line.
+ * `inspect` exits as `verify`; the others as every command (see output.ts).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { indicationTexts } from '../../shared/verification';
 import { fileError } from '../core/crypto/digest';
 import { inspectPackage } from '../core/packages/inspect';
+import { cosignPackage } from '../core/packages/build';
+import { manifestName } from '../core/packages/container';
+import { summarizeCertificate } from '../core/crypto/x509';
 import { catalog } from '../core/catalog/catalog';
 import { withChain } from '../core/crypto/chain';
 import type { FormData } from '../../shared/catalog-types';
@@ -17,6 +20,7 @@ import { LocalTokenService } from '../token/token-service';
 import { appVersion } from '../version';
 import { exitCodes, formatTable, printJson, printLine } from './output';
 import { readSecret } from './secret-input';
+import { addSignerOptions, openSigner, type SignerOptions } from './signature-commands';
 import path from 'node:path';
 import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 
@@ -55,7 +59,14 @@ async function readForm(file: string): Promise<FormFile> {
   return parsed;
 }
 
-/** Registers `types`, `pack` and `inspect`. */
+/** Where `cosign-package` writes by default: `<name>-cosigned.zip` next to the package. */
+export function cosignedPackagePath(packagePath: string): string {
+  const extension = path.extname(packagePath);
+  const stem = extension.toLowerCase() === '.zip' ? packagePath.slice(0, -extension.length) : packagePath;
+  return `${stem}-cosigned.zip`;
+}
+
+/** Registers `types`, `pack`, `cosign-package` and `inspect`. */
 export function registerPackageCommands(program: Command): void {
   program
     .command('types')
@@ -121,6 +132,37 @@ export function registerPackageCommands(program: Command): void {
         else printLine(`Пакет собран: ${options.out} (${built.manifest.documents.length} документов, пакет ${built.manifest.packageId})`);
       } finally {
         await close();
+      }
+    });
+
+  addSignerOptions(
+    program
+      .command('cosign-package')
+      .description('добавить свою подпись ко всем файлам пакета и к описи (вторая подпись в каждом .sig, один ввод PIN-кода)'),
+  )
+    .argument('<package>', 'ZIP-пакет, уже подписанный первым подписантом')
+    .option('--out <file>', 'куда записать пакет (по умолчанию ИМЯ-cosigned.zip рядом с исходным; можно указать сам исходный пакет)')
+    .option('--json', 'вывод результата в JSON')
+    .action(async (file: string, options: SignerOptions & { out?: string; json?: boolean }) => {
+      // A missing package is reported before anyone is asked for a PIN.
+      const found = await stat(file).catch((error: unknown) => {
+        throw fileError(error, file);
+      });
+      if (!found.isFile()) throw new AppError('FILE_UNREADABLE', { path: file });
+      const out = options.out ?? cosignedPackagePath(file);
+      // One login for every signature of the package.
+      const opened = await openSigner(options);
+      try {
+        const cosigned = await cosignPackage({ packagePath: file, signer: opened.signer, outPath: out });
+        const signed = [...cosigned.manifest.documents.map((document) => document.fileName), manifestName];
+        const signer = summarizeCertificate(opened.signer.certificate).owner;
+        if (options.json === true) printJson({ path: cosigned.path, size: cosigned.size, packageId: cosigned.manifest.packageId, signer, signed });
+        else {
+          printLine(`Пакет подписан: ${cosigned.path} (пакет ${cosigned.manifest.packageId}, подписант ${signer})`);
+          for (const name of signed) printLine(`  ${name}: подпись добавлена`);
+        }
+      } finally {
+        await opened.close();
       }
     });
 

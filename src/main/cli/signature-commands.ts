@@ -28,7 +28,7 @@ interface TokenOptions {
   json?: boolean;
 }
 
-interface SignerOptions extends TokenOptions {
+export interface SignerOptions extends TokenOptions {
   cert?: string;
   p12?: string;
   pinEnv?: string;
@@ -80,7 +80,7 @@ async function readCertificates(paths: readonly string[] | undefined): Promise<U
 }
 
 /** Opens the signer the options name: a token certificate, or a PKCS#12 file. */
-async function openSigner(options: SignerOptions, sessions = 1): Promise<{ signer: Signer; close(): Promise<void> }> {
+export async function openSigner(options: SignerOptions, sessions = 1): Promise<{ signer: Signer; close(): Promise<void> }> {
   const secretSource = { ...(options.pinEnv ? { env: options.pinEnv } : {}), ...(options.pinFile ? { file: options.pinFile } : {}) };
   if (options.p12 !== undefined) {
     const bytes = await readFile(options.p12).catch((error: unknown) => {
@@ -116,7 +116,7 @@ function addTokenOptions(command: Command): Command {
     .option('--token <label>', 'метка или серийный номер токена');
 }
 
-function addSignerOptions(command: Command): Command {
+export function addSignerOptions(command: Command): Command {
   return addTokenOptions(command)
     .option('--cert <selector>', 'сертификат: отпечаток SHA-1/SHA-256, id:<CKA_ID hex> или label:<метка>')
     .option('--p12 <file>', 'файл ключа PKCS#12 (.pfx/.p12) вместо токена')

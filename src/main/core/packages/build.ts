@@ -167,12 +167,18 @@ export async function cosignPackage(request: { packagePath: string; signer: Sign
   }
   const entries = await readEntries(request.packagePath);
   const byName = new Map(entries.map((entry) => [entry.name, entry.bytes]));
+  // The second person signs exactly what was inspected: a file replaced in between is refused.
+  const inspectedDigests = new Map(inspected.documents.map((document) => [document.fileName, document.sha256]));
   const now = request.now ?? new Date();
   const container: ContainerEntry[] = [];
   for (const entry of entries) {
-    if (entry.name.endsWith('.sig')) continue;
-    const existing = byName.get(`${entry.name}.sig`) as Buffer;
-    const cosigned = await addCadesSigner(existing, { signer: request.signer, contentDigest: createHash('sha256').update(entry.bytes).digest(), signingTime: now });
+    if (entry.name.toLowerCase().endsWith('.sig')) continue;
+    const existing = byName.get(`${entry.name}.sig`);
+    const digest = createHash('sha256').update(entry.bytes).digest();
+    if (existing === undefined || inspectedDigests.get(entry.name) !== digest.toString('hex')) {
+      throw new AppError('SIGNATURE_FORMAT', { reason: 'package changed while being co-signed', entry: entry.name });
+    }
+    const cosigned = await addCadesSigner(existing, { signer: request.signer, contentDigest: digest, signingTime: now });
     container.push({ name: entry.name, bytes: entry.bytes }, { name: `${entry.name}.sig`, bytes: cosigned });
   }
   const size = await writeContainer(request.outPath, container, new Date(inspected.manifest.createdAt));
