@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,30 @@ describe('hostile packages', () => {
       expect(report.problems.every((item) => item.message.length > 20)).toBe(true);
     });
   }
+
+  it('refuses declared sizes summing over 1 GiB with ZIP_TOO_LARGE, from the central directory alone', async () => {
+    // Two entries of 600 MiB each, declared 10 MiB compressed (ratio 60, under the bomb limit):
+    // neither is too large nor a bomb by itself; only their sum passes 1 GiB.
+    const declared = 600 * 1024 * 1024;
+    const declareCompressed = (zip: Buffer): Buffer => {
+      const bytes = Buffer.from(zip);
+      const central = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+      for (let at = bytes.indexOf(central); at !== -1; at = bytes.indexOf(central, at + 46)) bytes.writeUInt32LE(10 * 1024 * 1024, at + 20);
+      return bytes;
+    };
+    const part = (name: string): RawEntry => entry(name, Buffer.from('x'), { declaredSize: declared });
+    const extractTo = path.join(jail, `out-${counter + 1}`);
+    const report = await inspectBytes(declareCompressed(rawZip([part('том 1.bin'), part('том 2.bin')])));
+    expect(report.indication).toBe('TOTAL_FAILED');
+    expect(report.problems.map((item) => item.code)).toEqual(['ZIP_TOO_LARGE']);
+    expect(report.problems[0]?.message).toContain('1 ГиБ');
+    // Refused before any data was read: nothing extracted.
+    expect(existsSync(extractTo) ? readdirSync(extractTo) : []).toEqual([]);
+    // One such entry alone is within the limit (and is refused later, for its lying data).
+    const single = await inspectBytes(declareCompressed(rawZip([part('том 1.bin')])));
+    expect(single.indication).toBe('TOTAL_FAILED');
+    expect(single.problems.map((item) => item.code)).not.toContain('ZIP_TOO_LARGE');
+  });
 
   it('points offsets past the end of the file out as unreadable', async () => {
     const bytes = Buffer.from(valid);

@@ -72,6 +72,31 @@ describe('signed packages', () => {
     expect(report.documents.every((document) => document.signers.length === 2 && document.signers[1] === 'Петров Сергей Андреевич')).toBe(true);
   });
 
+  it('reports progress in order: hashing each document, signing each file and the manifest, then writing, ending at done === total', async () => {
+    const events: Array<{ stage: 'hash' | 'sign' | 'write'; done: number; total: number }> = [];
+    const built = await buildPackage({ typeCode: 'report.extraction', organisation, documents, signer: keySignerFor(pki, pki.rsaSigner), outPath: path.join(dir, 'progress.zip'), now, onProgress: (progress) => events.push({ ...progress }) });
+    const size = readFileSync(built.path).length;
+    expect(built.size).toBe(size);
+    expect(events).toEqual([
+      { stage: 'hash', done: 1, total: 2 },
+      { stage: 'hash', done: 2, total: 2 },
+      { stage: 'sign', done: 1, total: 3 },
+      { stage: 'sign', done: 2, total: 3 },
+      { stage: 'sign', done: 3, total: 3 },
+      { stage: 'write', done: size, total: size },
+    ]);
+    const stages = ['hash', 'sign', 'write'];
+    for (const [index, event] of events.entries()) {
+      expect(event.done).toBeLessThanOrEqual(event.total);
+      const previous = events[index - 1];
+      if (previous === undefined) continue;
+      expect(stages.indexOf(event.stage)).toBeGreaterThanOrEqual(stages.indexOf(previous.stage));
+      if (previous.stage === event.stage) expect(event.done).toBeGreaterThan(previous.done);
+    }
+    const last = events.at(-1);
+    expect(last?.done).toBe(last?.total);
+  });
+
   it('reports a document changed after signing, naming it', async () => {
     const built = await build('original.zip');
     const extractTo = path.join(dir, 'changed');
@@ -98,8 +123,14 @@ describe('signed packages', () => {
     const signer = await service.openSigner({ certificate: 'id:07', pin: Buffer.from('192837') });
     try {
       const built = await buildPackage({ typeCode: 'report.extraction', organisation, documents, signer: withChain(signer, [pki.intermediate.certDer]), outPath: path.join(dir, 'token.zip') });
-      const report = await inspectPackage(built.path, { trustAnchors: [pki.root.certDer] });
+      const extractTo = path.join(dir, 'token-extracted');
+      const report = await inspectPackage(built.path, { trustAnchors: [pki.root.certDer], extractTo });
       expect(report.indication).toBe('TOTAL_PASSED');
+      expect(report.documents.map((document) => document.signers)).toEqual([['Петров Сергей Андреевич'], ['Петров Сергей Андреевич'], ['Петров Сергей Андреевич']]);
+      // The token's signatures stand on their own for OpenSSL, as the file key's do.
+      for (const name of ['Отчёт о добыче.xml', 'Копия лицензии СЛХ 01234 ТЭ.pdf', 'manifest.json']) {
+        expect(opensslVerify(path.join(extractTo, `${name}.sig`), path.join(extractTo, name)), name).toBe(0);
+      }
     } finally {
       await signer.close();
       await service.close();
