@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { finalStatuses, packageStatuses, roles as roleNames, sendingRoles, type CabinetNotification, type License, type Order, type PackageStatus, type ReportDeadline, type Role } from '../shared/cabinet';
 import type { PackageReport } from '../shared/packages';
 import { writeFileAtomic } from '../main/core/files/atomic-write';
+import { manifestName } from '../main/core/packages/container';
 import { inspectPackage } from '../main/core/packages/inspect';
 import type { StandDatabase } from './database';
 import { renderDecisionPdf } from './decision-pdf';
@@ -114,7 +115,7 @@ export function registerCabinet(app: FastifyInstance, database: StandDatabase, o
   /** The outcome of processing: the scenario, else rules on the package's manifest. */
   const decide = (order: OrderRow): { status: PackageStatus; remarks: Order['remarks']; comment: string } => {
     const scenario = (order.scenario ?? options.scenario) as CabinetOptions['scenario'];
-    let manifest: { period?: string; license?: string; documents?: Array<{ fileName: string; size: number }> } = {};
+    let manifest: { period?: string; license?: string; documents?: Array<{ role?: string; fileName: string; size: number }> } = {};
     try {
       const inspected = order.package_path === null ? undefined : (JSON.parse(readFileSync(`${order.package_path}.manifest.json`, 'utf8')) as typeof manifest);
       manifest = inspected ?? {};
@@ -130,12 +131,16 @@ export function registerCabinet(app: FastifyInstance, database: StandDatabase, o
           : order.service_code.startsWith('report.') && manifest.period === undefined
             ? 'needs-rework'
             : 'approved';
-    const firstDocument = manifest.documents?.[0]?.fileName;
     if (outcome === 'needs-rework') {
+      // Both rework rules concern the form (its reporting period, its sections): the remark names
+      // the form's document — the XML the period is read from, else its printable copy — and,
+      // in a package without a form, the manifest that carries the period.
+      const documents = manifest.documents ?? [];
+      const form = documents.find((document) => document.role === 'form-xml') ?? documents.find((document) => document.role === 'form-pdf') ?? documents.find((document) => document.role?.startsWith('form') === true);
       return {
         status: 'needs-rework',
         comment: 'Требуется доработка: исправьте замечания и отправьте заявление повторно.',
-        remarks: [{ document: firstDocument, text: manifest.period === undefined ? 'Не указан отчётный период. Укажите год и квартал отчёта.' : 'Не заполнены обязательные разделы отчёта. Заполните раздел «Объёмы добычи».' }],
+        remarks: [{ document: form?.fileName ?? manifestName, text: manifest.period === undefined ? 'Не указан отчётный период. Укажите год и квартал отчёта.' : 'Не заполнены обязательные разделы отчёта. Заполните раздел «Объёмы добычи».' }],
       };
     }
     if (outcome === 'rejected') {

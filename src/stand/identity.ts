@@ -149,7 +149,7 @@ export function registerIdentity(app: FastifyInstance, database: StandDatabase, 
       return reply.code(400).type('text/html').send(messagePage('Неверный запрос входа', 'Приложение передало неверные параметры входа. Обновите NedraDesk и начните вход заново.'));
     }
     const id = randomUUID();
-    pending.set(id, { clientId: clientId, redirectUri, state: query.state, codeChallenge: query.code_challenge as string, expiresAt: Date.now() + 15 * 60_000 });
+    pending.set(id, { clientId: clientId, redirectUri, state: query.state, codeChallenge: query.code_challenge as string, expiresAt: options.now().getTime() + 15 * 60_000 });
     return reply.type('text/html').send(loginPage(id));
   });
 
@@ -158,7 +158,7 @@ export function registerIdentity(app: FastifyInstance, database: StandDatabase, 
     const login = formValue(request.body, 'login') ?? '';
     const password = formValue(request.body, 'password') ?? '';
     const authorization = pending.get(requestId);
-    if (authorization === undefined || authorization.expiresAt < Date.now()) {
+    if (authorization === undefined || authorization.expiresAt < options.now().getTime()) {
       return reply.code(400).type('text/html').send(messagePage('Вход устарел', 'Страница входа устарела. Вернитесь в NedraDesk и начните вход заново.'));
     }
     const person = findPerson(database, login);
@@ -170,7 +170,7 @@ export function registerIdentity(app: FastifyInstance, database: StandDatabase, 
     const attempt = randomUUID();
     database
       .prepare('INSERT INTO login_attempts (id, person_oid, code_hash, expires_at, state, client_id, redirect_uri, state_param, code_challenge, login) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(attempt, person.oid, sha256(`${attempt}:${code}`).toString('hex'), Date.now() + options.codeLifetimeMs, 'waiting', authorization.clientId, authorization.redirectUri, authorization.state ?? null, authorization.codeChallenge, login);
+      .run(attempt, person.oid, sha256(`${attempt}:${code}`).toString('hex'), options.now().getTime() + options.codeLifetimeMs, 'waiting', authorization.clientId, authorization.redirectUri, authorization.state ?? null, authorization.codeChallenge, login);
     pending.delete(requestId);
     smsForTraining.set(login.trim().toLowerCase(), code);
     // The training stand sends no SMS: the code goes to its log, as the practice guide says.
@@ -185,7 +185,7 @@ export function registerIdentity(app: FastifyInstance, database: StandDatabase, 
       | { id: string; person_oid: string; code_hash: string; expires_at: number; failures: number; state: string; client_id: string; redirect_uri: string; state_param: string | null; code_challenge: string; login: string }
       | undefined;
     if (attempt === undefined || attempt.state !== 'waiting') return reply.code(400).type('text/html').send(lockedPage());
-    if (attempt.expires_at < Date.now()) {
+    if (attempt.expires_at < options.now().getTime()) {
       database.prepare("UPDATE login_attempts SET state = 'expired' WHERE id = ?").run(attempt.id);
       return reply.code(400).type('text/html').send(messagePage('Код больше не действует', 'Код из СМС действует 5 минут. Вернитесь в NedraDesk и начните вход заново.'));
     }
@@ -202,7 +202,7 @@ export function registerIdentity(app: FastifyInstance, database: StandDatabase, 
     const authorizationCode = base64url(randomBytes(32));
     database
       .prepare('INSERT INTO authorization_codes (code, person_oid, client_id, redirect_uri, code_challenge, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(authorizationCode, attempt.person_oid, attempt.client_id, attempt.redirect_uri, attempt.code_challenge, Date.now() + 60_000);
+      .run(authorizationCode, attempt.person_oid, attempt.client_id, attempt.redirect_uri, attempt.code_challenge, options.now().getTime() + 60_000);
     const target = new URL(attempt.redirect_uri);
     target.searchParams.set('code', authorizationCode);
     if (attempt.state_param !== null) target.searchParams.set('state', attempt.state_param);
@@ -220,7 +220,7 @@ export function registerIdentity(app: FastifyInstance, database: StandDatabase, 
       const row = database.prepare('SELECT * FROM authorization_codes WHERE code = ?').get(code) as
         | { code: string; person_oid: string; client_id: string; redirect_uri: string; code_challenge: string; expires_at: number; used: number }
         | undefined;
-      if (row === undefined || row.used === 1 || row.expires_at < Date.now() || row.redirect_uri !== formValue(body, 'redirect_uri')) {
+      if (row === undefined || row.used === 1 || row.expires_at < options.now().getTime() || row.redirect_uri !== formValue(body, 'redirect_uri')) {
         throw new StandError(400, 'invalid_grant', 'Код входа недействителен или уже использован. Войдите заново.');
       }
       database.prepare('UPDATE authorization_codes SET used = 1 WHERE code = ?').run(code);
@@ -267,14 +267,14 @@ export function registerIdentity(app: FastifyInstance, database: StandDatabase, 
     if (formValue(request.body, 'client_id') !== clientId) throw new StandError(401, 'invalid_client', 'Неизвестное приложение.');
     const id = randomUUID();
     const challenge = Buffer.concat([Buffer.from(`NedraDesk: вход на учебный стенд ${options.now().toISOString()} `, 'utf8'), randomBytes(32)]);
-    database.prepare('INSERT INTO challenges (id, challenge, client_id, expires_at) VALUES (?, ?, ?, ?)').run(id, challenge, clientId, Date.now() + 5 * 60_000);
+    database.prepare('INSERT INTO challenges (id, challenge, client_id, expires_at) VALUES (?, ?, ?, ?)').run(id, challenge, clientId, options.now().getTime() + 5 * 60_000);
     return { challengeId: id, challenge: challenge.toString('base64') };
   });
 
   app.post('/idp/signature/token', async (request, reply) => {
     const body = request.body as Record<string, unknown> | undefined;
     const row = database.prepare('SELECT * FROM challenges WHERE id = ?').get(formValue(body, 'challengeId') ?? '') as { id: string; challenge: Buffer; expires_at: number; used: number } | undefined;
-    if (row === undefined || row.used === 1 || row.expires_at < Date.now()) throw new StandError(400, 'challenge_expired', 'Запрос на подпись устарел. Повторите вход.');
+    if (row === undefined || row.used === 1 || row.expires_at < options.now().getTime()) throw new StandError(400, 'challenge_expired', 'Запрос на подпись устарел. Повторите вход.');
     database.prepare('UPDATE challenges SET used = 1 WHERE id = ?').run(row.id);
     const signature = Buffer.from(formValue(body, 'signature') ?? '', 'base64');
     const report = verifyCades(signature, { content: row.challenge, trustAnchors: options.trustAnchors, now: options.now() });
