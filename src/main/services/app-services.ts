@@ -11,6 +11,7 @@ import type { OutboxStatusChange } from '../cabinet/outbox';
 import { startStand, type StandOptions } from '../../stand/server';
 import { createLogger } from '../log/logger';
 import { openStore, type StoreDatabase } from '../store/database';
+import { cabinetListStore } from '../store/cabinet-lists';
 import { rememberedOrganisation, rememberOrganisation } from '../store/repositories';
 import { TokenSupervisor, type TokenProcessLauncher } from '../token/token-supervisor';
 import type { TokenService } from '../token/token-service';
@@ -115,6 +116,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const cabinet = new CabinetService({
     dataDir,
     memory: organisationMemory(store),
+    // Licenses, deadlines and notifications kept per organisation, for work without a session.
+    lists: cabinetListStore(store),
     // «Учебный стенд»: started inside the app on demand, with its own database in the data folder.
     startStand: async () => startStand({ dataDir: path.join(dataDir, 'stand'), trustAnchors: await trustAnchors(), log: () => undefined, ...stand }),
     ...options.cabinet,

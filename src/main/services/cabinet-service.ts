@@ -5,12 +5,15 @@
  *
  * Offline work: the organisation chosen last in this cabinet is remembered (requisites and role,
  * never a token), so after a restart without network the app still renders, signs and queues
- * packages for it; the outbox sends them after the next login to that organisation.
+ * packages for it; the outbox sends them after the next login to that organisation. Licenses,
+ * report deadlines and notifications fetched live are kept per organisation and answered from that
+ * copy when there is no session or no network; a notification marked read offline is told to the
+ * cabinet after the next login.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CabinetState, OutboxItem } from '../../shared/api';
-import type { Order, OrganisationRole, Person } from '../../shared/cabinet';
+import type { CabinetNotification, License, Order, OrganisationRole, Person, ReportDeadline } from '../../shared/cabinet';
 import { AppError } from '../../shared/errors';
 import { CabinetClient } from '../cabinet/cabinet-client';
 import { CabinetSession, loginWithSignature, startBrowserLogin, type BrowserLogin } from '../cabinet/identity-client';
@@ -34,10 +37,46 @@ export interface OrganisationMemory {
   recall(cabinet: string): OrganisationRole | undefined;
 }
 
+/** What each list kept for offline work holds. */
+export interface CabinetLists {
+  licenses: License[];
+  deadlines: ReportDeadline[];
+  notifications: CabinetNotification[];
+}
+
+export type CabinetListName = keyof CabinetLists;
+
+/** Where the organisation's licenses, deadlines and notifications are kept (the local database in the app). */
+export interface CabinetListMemory {
+  /** Replaces the organisation's copy of the list. */
+  save<L extends CabinetListName>(organisationOid: string, list: L, items: CabinetLists[L]): void;
+  /** The organisation's copy, or undefined when the list was never fetched. */
+  load<L extends CabinetListName>(organisationOid: string, list: L): { fetchedAt: string; items: CabinetLists[L] } | undefined;
+  /** Marks a kept notification read (`pending`: the cabinet is still to be told); whether the copy has it. */
+  markRead(organisationOid: string, id: string, pending: boolean): boolean;
+  /** Notifications marked read offline, not told to the cabinet yet. */
+  pendingReads(organisationOid: string): string[];
+  readSent(organisationOid: string, id: string): void;
+}
+
+/** The errors after which a list is answered from the local copy: no session, no network. */
+const offlineCodes = new Set(['CABINET_UNREACHABLE', 'CABINET_LOGIN_REQUIRED']);
+const isOffline = (error: unknown): boolean => error instanceof AppError && offlineCodes.has(error.code);
+const listNames: readonly CabinetListName[] = ['licenses', 'deadlines', 'notifications'];
+/** The periodic sync refreshes the kept lists at most this often. */
+const listRefreshMs = 60_000;
+
+function fetchList<L extends CabinetListName>(client: CabinetClient, list: L): Promise<CabinetLists[L]> {
+  const fetchers: { [K in CabinetListName]: () => Promise<CabinetLists[K]> } = { licenses: () => client.licenses(), deadlines: () => client.deadlines(), notifications: () => client.notifications() };
+  return fetchers[list]();
+}
+
 export interface CabinetServiceOptions {
   dataDir: string;
   /** Remembers the chosen organisation for work without a session; without it nothing is remembered. */
   memory?: OrganisationMemory;
+  /** Keeps licenses, deadlines and notifications for work without a session; without it lists need the cabinet. */
+  lists?: CabinetListMemory;
   startStand?: () => Promise<EmbeddedStand>;
   onOutboxChange?: (items: OutboxItem[]) => void;
   onStatus?: (item: OutboxItem, change: OutboxStatusChange) => void;
@@ -64,6 +103,9 @@ export class CabinetService {
   private syncTimer: NodeJS.Timeout | undefined;
   private lastSync = '1970-01-01T00:00:00.000Z';
   private orders = new Map<string, Order>();
+  /** When the kept lists were last refreshed by the sync (ms), and the refresh under way. */
+  private listsRefreshedAt = 0;
+  private listsRefresh: Promise<void> | undefined;
   readonly outbox: Outbox;
 
   constructor(private readonly options: CabinetServiceOptions) {
@@ -174,6 +216,9 @@ export class CabinetService {
     if (this.organisation !== undefined) this.remember(this.organisation);
     this.startSync();
     this.outbox.kick();
+    // Read marks made offline go out now, and the kept lists are brought up to date.
+    this.listsRefreshedAt = 0;
+    this.refreshLists();
     return this.state();
   }
 
@@ -211,6 +256,7 @@ export class CabinetService {
     this.remember(role);
     this.orders.clear();
     this.lastSync = '1970-01-01T00:00:00.000Z';
+    this.listsRefreshedAt = 0;
     this.outbox.kick();
     void this.syncNow().catch(() => undefined);
     return this.state();
@@ -246,7 +292,97 @@ export class CabinetService {
     for (const order of orders) this.orders.set(order.orderId, order);
     this.lastSync = serverTime;
     await this.outbox.sync(orders);
+    this.refreshLists();
     return [...this.orders.values()];
+  }
+
+  /**
+   * In the background, at most once a minute: tells the cabinet the read marks made offline, then
+   * fetches and keeps the three lists. A failure costs only freshness of the copy.
+   */
+  private refreshLists(): void {
+    const lists = this.options.lists;
+    const client = this.client();
+    const organisation = this.organisation;
+    if (lists === undefined || client === undefined || organisation === undefined) return;
+    if (this.listsRefresh !== undefined || Date.now() - this.listsRefreshedAt < listRefreshMs) return;
+    this.listsRefreshedAt = Date.now();
+    this.listsRefresh = (async () => {
+      try {
+        await this.sendReadMarks(client, organisation.organisationOid);
+        for (const list of listNames) lists.save(organisation.organisationOid, list, await fetchList(client, list));
+      } catch (error) {
+        log.warn('kept lists not refreshed', { code: error instanceof AppError ? error.code : 'INTERNAL_ERROR' });
+      } finally {
+        this.listsRefresh = undefined;
+      }
+    })();
+  }
+
+  /** Tells the cabinet the notifications marked read while offline; stops at the first sign of no network. */
+  private async sendReadMarks(client: CabinetClient, organisationOid: string): Promise<void> {
+    const lists = this.options.lists;
+    if (lists === undefined) return;
+    for (const id of lists.pendingReads(organisationOid)) {
+      try {
+        await client.markRead(id);
+      } catch (error) {
+        if (isOffline(error)) throw error;
+        // The cabinet refuses the mark (the notification is gone): retrying would never succeed.
+        log.warn('read mark refused by the cabinet', { id, code: error instanceof AppError ? error.code : 'INTERNAL_ERROR' });
+      }
+      lists.readSent(organisationOid, id);
+    }
+  }
+
+  /**
+   * Licenses, report deadlines or notifications of the organisation: live, and kept; with no
+   * session or no network, the copy kept for the working organisation (the live one or the one
+   * remembered). Never fetched: the cabinet's error as it was.
+   */
+  async list<L extends CabinetListName>(list: L): Promise<CabinetLists[L]> {
+    const lists = this.options.lists;
+    try {
+      const client = this.requireClient();
+      const organisationOid = (this.organisation as OrganisationRole).organisationOid;
+      if (list === 'notifications' && lists !== undefined) await this.sendReadMarks(client, organisationOid).catch(() => undefined);
+      const items = await fetchList(client, list);
+      if (lists === undefined) return items;
+      try {
+        lists.save(organisationOid, list, items);
+        // What is still pending (the cabinet was not told yet) is shown read, as it is kept.
+        const stored = lists.load(organisationOid, list);
+        if (stored !== undefined) return stored.items;
+      } catch (error) {
+        log.warn('list not kept', { list, error });
+      }
+      return items;
+    } catch (error) {
+      const organisationOid = this.workingOrganisation()?.organisationOid;
+      if (!isOffline(error) || lists === undefined || organisationOid === undefined) throw error;
+      const stored = lists.load(organisationOid, list);
+      if (stored === undefined) throw error;
+      log.info('list answered from the local copy', { list, fetchedAt: stored.fetchedAt });
+      return stored.items;
+    }
+  }
+
+  /** Marks a notification read: in the cabinet and the copy; with no session or network, in the copy, told to the cabinet later. */
+  async markNotificationRead(id: string): Promise<void> {
+    const lists = this.options.lists;
+    try {
+      const client = this.requireClient();
+      await client.markRead(id);
+      try {
+        lists?.markRead((this.organisation as OrganisationRole).organisationOid, id, false);
+      } catch (error) {
+        log.warn('read mark not kept', { error });
+      }
+    } catch (error) {
+      const organisationOid = this.workingOrganisation()?.organisationOid;
+      if (!isOffline(error) || lists === undefined || organisationOid === undefined) throw error;
+      if (!lists.markRead(organisationOid, id, true)) throw error;
+    }
   }
 
   /** The cabinet's order as it is now, or undefined when nobody is logged in or the cabinet cannot say. */
@@ -274,6 +410,8 @@ export class CabinetService {
     this.outbox.stop();
     this.browserLogin?.close();
     if (this.syncTimer !== undefined) clearInterval(this.syncTimer);
+    // The copy is written before the database behind it closes.
+    await this.listsRefresh;
     await this.stand?.close();
   }
 }

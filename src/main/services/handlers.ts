@@ -201,11 +201,12 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
         await writeFileAtomic(target, bytes);
         return { path: target };
       },
-      'licenses:list': () => cabinet().requireClient().licenses(),
-      'deadlines:list': () => cabinet().requireClient().deadlines(),
-      'notifications:list': () => cabinet().requireClient().notifications(),
+      // Live and kept; without a session or network, the copy kept for the working organisation.
+      'licenses:list': () => cabinet().list('licenses'),
+      'deadlines:list': () => cabinet().list('deadlines'),
+      'notifications:list': () => cabinet().list('notifications'),
       'notifications:read': async (input) => {
-        await cabinet().requireClient().markRead(input.id);
+        await cabinet().markNotificationRead(input.id);
         return null;
       },
       'diagnostics:run': async () => {

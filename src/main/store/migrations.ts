@@ -84,7 +84,44 @@ CREATE INDEX packages_all ON packages(updated_at DESC, id);
 CREATE INDEX journal_all ON journal(at DESC, id DESC);
 `;
 
+/**
+ * 3: licenses, report deadlines and notifications kept per organisation, so the lists stay visible
+ * without a session or a network. `licenses` and `notifications` were never written before this
+ * migration; they are made again keyed by (organisation, id) — a cabinet's id is unique only within
+ * what it shows one organisation — with the cabinet's order (`position`), the notification's order
+ * and a `read_pending` flag: marked read here while offline, not yet told to the cabinet. When each
+ * list was last fetched is the `settings` key `cabinet.fetched-at:<list>:<organisation>`.
+ */
+const offlineLists = `
+DROP TABLE notifications;
+DROP TABLE licenses;
+CREATE TABLE licenses (
+  organisation_oid TEXT NOT NULL REFERENCES organisations(oid) ON DELETE CASCADE, id TEXT NOT NULL, position INTEGER NOT NULL,
+  number TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL, mineral TEXT, area TEXT,
+  PRIMARY KEY (organisation_oid, id)
+);
+CREATE INDEX licenses_list ON licenses(organisation_oid, position);
+CREATE INDEX licenses_valid_to ON licenses(organisation_oid, valid_to);
+CREATE TABLE deadlines (
+  organisation_oid TEXT NOT NULL REFERENCES organisations(oid) ON DELETE CASCADE, id TEXT NOT NULL, position INTEGER NOT NULL,
+  service_code TEXT NOT NULL, title TEXT NOT NULL, due_date TEXT NOT NULL, license_number TEXT,
+  PRIMARY KEY (organisation_oid, id)
+);
+CREATE INDEX deadlines_list ON deadlines(organisation_oid, position);
+CREATE INDEX deadlines_due ON deadlines(organisation_oid, due_date);
+CREATE TABLE notifications (
+  organisation_oid TEXT NOT NULL REFERENCES organisations(oid) ON DELETE CASCADE, id TEXT NOT NULL, position INTEGER NOT NULL,
+  title TEXT NOT NULL, body TEXT NOT NULL, at TEXT NOT NULL, order_id TEXT,
+  read INTEGER NOT NULL DEFAULT 0 CHECK (read IN (0, 1)), read_pending INTEGER NOT NULL DEFAULT 0 CHECK (read_pending IN (0, 1)),
+  PRIMARY KEY (organisation_oid, id)
+);
+CREATE INDEX notifications_list ON notifications(organisation_oid, position);
+CREATE INDEX notifications_unread ON notifications(organisation_oid, read, at DESC);
+CREATE INDEX notifications_pending ON notifications(organisation_oid) WHERE read_pending = 1;
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', up: (database) => database.exec(initial) },
   { version: 2, name: 'package-sources', up: (database) => database.exec(packageSources) },
+  { version: 3, name: 'offline-lists', up: (database) => database.exec(offlineLists) },
 ];

@@ -17,7 +17,7 @@ describe('local database', () => {
     expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(database.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = (database.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((row) => row.name);
-    expect(tables).toEqual(['cabinet_profiles', 'documents', 'drafts', 'journal', 'licenses', 'notifications', 'organisations', 'outbox', 'packages', 'settings', 'status_history']);
+    expect(tables).toEqual(['cabinet_profiles', 'deadlines', 'documents', 'drafts', 'journal', 'licenses', 'notifications', 'organisations', 'outbox', 'packages', 'settings', 'status_history']);
     expect(() => insertPackage(database, { id: 'p', organisationOid: 'нет такой', typeCode: 't', title: 'x', status: 'draft', filePath: null })).toThrow(/FOREIGN KEY/);
     database.close();
   });
@@ -39,7 +39,7 @@ describe('local database', () => {
     first.prepare("INSERT INTO packages (id, type_code, title, status, created_at, updated_at) VALUES ('old', 'report.extraction', 'Отчёт', 'approved', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')").run();
     first.close();
     const database = openStore({ dataDir });
-    expect(database.pragma('user_version', { simple: true })).toBe(2);
+    expect(database.pragma('user_version', { simple: true })).toBe(migrations.length);
     expect(database.prepare("SELECT status, form_data, attachments FROM packages WHERE id = 'old'").get()).toEqual({ status: 'approved', form_data: null, attachments: '[]' });
     expect((database.prepare('PRAGMA table_info(drafts)').all() as Array<{ name: string }>).map((column) => column.name)).toContain('replaces_package_id');
     database.close();
