@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { buildJpeg } from '../unit/documents/document-files';
+import { chooseOption } from '../support/antd';
 import { demoPin, startDemoWorkplace, type DemoWorkplace } from '../support/demo-workplace';
 
 let workplace: DemoWorkplace;
@@ -67,8 +68,7 @@ test('signature login, «Отчёт о добыче» with a PDF, signed, sent, 
   await page.getByLabel('Дата начала работ').fill('2025-01-10');
   await page.getByLabel('Дата окончания работ').fill('2025-12-20');
   await page.getByLabel('Участок недр (месторождение)').fill('Южно-Ухтинский участок');
-  await page.getByLabel('Вид полезного ископаемого').click();
-  await page.getByTitle('Нефть').click();
+  await chooseOption(page, 'mineral', 'Вид полезного ископаемого', 'Нефть');
   await page.getByLabel('Добыто за период', { exact: true }).fill('125000');
   await expect(page.getByLabel('Ответственное лицо')).toHaveValue('Петров Сергей Андреевич');
   await page.screenshot({ path: 'docs/screenshots/wizard-form.png', fullPage: true });
@@ -154,8 +154,7 @@ test('an auditor cannot send: the cabinet refuses and says why', async ({ page }
   await page.getByLabel('Дата начала работ').fill('2025-01-10');
   await page.getByLabel('Дата окончания работ').fill('2025-12-20');
   await page.getByLabel('Участок недр (месторождение)').fill('Южно-Ухтинский участок');
-  await page.getByLabel('Вид полезного ископаемого').click();
-  await page.getByTitle('Нефть').click();
+  await chooseOption(page, 'mineral', 'Вид полезного ископаемого', 'Нефть');
   await page.getByLabel('Добыто за период', { exact: true }).fill('100');
   await page.getByRole('button', { name: 'Далее: документы' }).click();
   await page.locator('[data-testid="documents-report-file"] input[type=file]').setInputFiles(await reportPdf());

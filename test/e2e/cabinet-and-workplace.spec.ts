@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { PDFDocument } from 'pdf-lib';
 import { loadTestPki } from '../fixtures/pki';
+import { chooseOption } from '../support/antd';
 import { demoPin, startDemoWorkplace, type DemoWorkplace } from '../support/demo-workplace';
 import { freePort, startStandProcess, type StandProcess } from '../support/stand-process';
 
@@ -25,8 +26,7 @@ async function fillExtractionReport(page: Page, file: string): Promise<void> {
   await page.getByLabel('Дата начала работ').fill('2025-02-01');
   await page.getByLabel('Дата окончания работ').fill('2025-11-30');
   await page.getByLabel('Участок недр (месторождение)').fill('Южно-Ухтинский участок');
-  await page.getByLabel('Вид полезного ископаемого').click();
-  await page.getByTitle('Нефть').click();
+  await chooseOption(page, 'mineral', 'Вид полезного ископаемого', 'Нефть');
   await page.getByLabel('Добыто за период', { exact: true }).fill('4200');
   await page.getByRole('button', { name: 'Далее: документы' }).click();
   await page.locator('[data-testid="documents-report-file"] input[type=file]').setInputFiles(file);

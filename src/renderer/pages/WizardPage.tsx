@@ -198,6 +198,9 @@ export function WizardPage() {
     if (entry === undefined) return;
     setError(undefined);
     setStep(3);
+    // The review is checked against exactly what will be signed, not the last debounced check.
+    const checked = await callApi('forms:validate', { typeCode: entry.code, data, files: attachedFiles(files) });
+    if (checked.ok) setProblems(checked.value);
     const result = await callApi('forms:render', { typeCode: entry.code, data, files: attachedFiles(files) });
     if (!result.ok) return setError(result.error);
     setRendered({ pdfPath: result.value.pdfPath });
