@@ -257,6 +257,8 @@ export const apiInputs = {
   'notifications:list': z.object({}).strict(),
   'notifications:read': z.object({ id: z.string().min(1).max(100) }).strict(),
   'diagnostics:run': z.object({}).strict(),
+  /** Stops a long operation (signing, building, verifying) at its next safe point; it then fails with OPERATION_CANCELLED. */
+  'operations:cancel': z.object({ operationId: z.string().min(1).max(64) }).strict(),
 } as const;
 
 /** Output type of every call. */
@@ -304,6 +306,7 @@ export interface ApiOutputs {
   'notifications:list': CabinetNotification[];
   'notifications:read': null;
   'diagnostics:run': DiagnosticsReport;
+  'operations:cancel': null;
 }
 
 export type ApiMethod = keyof typeof apiInputs;

@@ -60,7 +60,7 @@ export async function renderForm(input: ApplicationInput, directory: string, cre
 
 /** Validates, renders and signs an application or report into a package under `dataDir/packages`. */
 export async function buildApplicationPackage(
-  input: ApplicationInput & { signer: Signer; dataDir: string; generator: string; now?: Date; onProgress?: (progress: { stage: string; done: number; total: number }) => void },
+  input: ApplicationInput & { signer: Signer; dataDir: string; generator: string; now?: Date; onProgress?: (progress: { stage: string; done: number; total: number }) => void; signal?: AbortSignal },
 ): Promise<{ packagePath: string; manifest: PackageManifest }> {
   await requireValidForm(input);
   const entry = entryOf(input.typeCode);
@@ -88,6 +88,7 @@ export async function buildApplicationPackage(
     outPath: packagePath,
     now,
     packageId: id,
+    ...(input.signal ? { signal: input.signal } : {}),
     ...(input.onProgress ? { onProgress: (progress: { stage: string; done: number; total: number }) => input.onProgress?.(progress) } : {}),
   });
   return { packagePath: built.path, manifest: built.manifest };

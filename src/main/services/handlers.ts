@@ -66,6 +66,18 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
     if (context.dataDir === undefined) throw new AppError('INTERNAL_ERROR', { reason: 'no data folder' });
     return context.dataDir;
   };
+  // Long operations the UI may cancel, by operation id; each checks its signal at safe points.
+  const running = new Map<string, AbortController>();
+  const cancellable = async <T>(operationId: string | undefined, work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> => {
+    if (operationId === undefined) return work(undefined);
+    const controller = new AbortController();
+    running.set(operationId, controller);
+    try {
+      return await work(controller.signal);
+    } finally {
+      running.delete(operationId);
+    }
+  };
   const progress = (operationId: string | undefined, stage: string) =>
     operationId === undefined || context.emit === undefined
       ? undefined
@@ -94,14 +106,17 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
         const signer = await tokens().openSigner({ certificate: input.certificate, token: input.token, pin: new Uint8Array(Buffer.from(input.pin, 'utf8')), sessions: Math.min(input.files.length, availableParallelism()) });
         try {
           const report = progress(input.operationId, 'sign');
-          return await signFiles({
-            files: input.files,
-            signer,
-            attached: input.attached === true,
-            pem: input.pem === true,
-            outDir: input.outDir,
-            ...(report ? { onProgress: (value) => report({ done: value.index * 1000 + Math.round((value.total === 0 ? 1 : value.done / value.total) * 1000), total: value.count * 1000 }) } : {}),
-          });
+          return await cancellable(input.operationId, (signal) =>
+            signFiles({
+              files: input.files,
+              signer,
+              attached: input.attached === true,
+              pem: input.pem === true,
+              outDir: input.outDir,
+              ...(signal ? { signal } : {}),
+              ...(report ? { onProgress: (value) => report({ done: value.index * 1000 + Math.round((value.total === 0 ? 1 : value.done / value.total) * 1000), total: value.count * 1000 }) } : {}),
+            }),
+          );
         } finally {
           await signer.close();
         }
@@ -145,23 +160,30 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
         const signer = await tokens().openSigner({ certificate: input.certificate, token: input.token, pin: new Uint8Array(Buffer.from(input.pin, 'utf8')) });
         try {
           const onProgress = progress(input.operationId, 'build');
-          const built = await buildApplicationPackage({
-            typeCode: input.typeCode,
-            title: input.title,
-            data: input.data as FormData,
-            files: input.files,
-            organisation,
-            signer,
-            dataDir: dataDir(),
-            generator,
-            ...(onProgress ? { onProgress } : {}),
-          });
+          const built = await cancellable(input.operationId, (signal) =>
+            buildApplicationPackage({
+              typeCode: input.typeCode,
+              title: input.title,
+              data: input.data as FormData,
+              files: input.files,
+              organisation,
+              signer,
+              dataDir: dataDir(),
+              generator,
+              ...(onProgress ? { onProgress } : {}),
+              ...(signal ? { signal } : {}),
+            }),
+          );
           const packageId = built.manifest.packageId;
           context.records?.recordBuilt({ packageId, packagePath: built.packagePath, typeCode: input.typeCode, title: input.title ?? built.manifest.title ?? catalog.find((entry) => entry.code === input.typeCode)?.title ?? input.typeCode, data: input.data, files: input.files, replacesPackageId: input.replacesPackageId, draftId: input.draftId });
           return { ...built, packageId };
         } finally {
           await signer.close();
         }
+      },
+      'operations:cancel': async (input) => {
+        running.get(input.operationId)?.abort();
+        return null;
       },
       'packages:inspect': async (input) => inspectPackage(input.path, { trustAnchors: (await context.trustAnchors?.()) ?? [] }),
       'cabinet:state': async () => cabinet().state(),

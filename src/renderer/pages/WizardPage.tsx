@@ -115,6 +115,7 @@ export function WizardPage() {
   const [sent, setSent] = useState<OutboxItem | undefined>();
   const [trainingOutcome, setTrainingOutcome] = useState<'approved' | 'needs-rework' | 'rejected'>('approved');
   const [busy, setBusy] = useState(false);
+  const [cancelled, setCancelled] = useState(false);
   // Problems of a field show once it was touched, or for all fields once the user moves on.
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [showAllProblems, setShowAllProblems] = useState(false);
@@ -210,6 +211,7 @@ export function WizardPage() {
     if (entry === undefined || signer.certificate === undefined || !signer.pin) return;
     setBusy(true);
     setError(undefined);
+    setCancelled(false);
     operationId.current = crypto.randomUUID();
     setProgress({ done: 0, total: 1, stage: 'build' });
     const result = await callApi('packages:build', {
@@ -228,6 +230,7 @@ export function WizardPage() {
     setSigner((value) => ({ ...value, pin: '' }));
     if (!result.ok) {
       setProgress(undefined);
+      if (result.error.code === 'OPERATION_CANCELLED') return setCancelled(true);
       setAttempt((value) => value + 1);
       return setError(pinAdvice(result.error.code) ? { ...result.error, message: pinAdvice(result.error.code) ?? result.error.message } : result.error);
     }
@@ -368,6 +371,7 @@ export function WizardPage() {
             Будут подписаны печатная форма, XML и каждый приложенный документ ({files.length}), затем опись пакета — одним вводом PIN-кода.
           </Typography.Paragraph>
           <SignerPicker value={signer} onChange={setSigner} onSubmit={() => void sign()} attempt={attempt} />
+          {cancelled && <Alert type="info" showIcon style={{ marginTop: 16 }} title="Подписание отменено" description="Пакет не создан, черновик сохранён. Подпишите снова, когда будете готовы." />}
           {progress !== undefined && (
             <Progress data-testid="sign-progress" percent={Math.round((progress.done / Math.max(progress.total, 1)) * 100)} status={busy ? 'active' : 'normal'} style={{ marginTop: 16 }} />
           )}
@@ -378,6 +382,10 @@ export function WizardPage() {
             <Button type="primary" loading={busy} disabled={signer.certificate === undefined || !signer.pin} onClick={() => void sign()}>
               Подписать
             </Button>
+            {busy && (
+              // Stopping between documents is safe: nothing is written until the package is complete.
+              <Button onClick={() => void callApi('operations:cancel', { operationId: operationId.current })}>Отменить</Button>
+            )}
           </Space>
         </Card>
       )}

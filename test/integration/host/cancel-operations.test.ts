@@ -1,0 +1,74 @@
+import { existsSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppServices, type AppServices } from '../../../src/main/services/app-services';
+import { LocalTokenService } from '../../../src/main/token/token-service';
+import type { ApiEvents } from '../../../src/shared/api';
+import { loadTestPki } from '../../fixtures/pki';
+import { TokenFactory } from '../../fixtures/softhsm';
+
+const pin = '482915';
+let tokens: LocalTokenService;
+let app: AppServices;
+let dir: string;
+const progress: Array<ApiEvents['progress']> = [];
+let onProgress: ((event: ApiEvents['progress']) => void) | undefined;
+
+beforeAll(async () => {
+  const pki = await loadTestPki();
+  const factory = await TokenFactory.create();
+  await factory.createToken({ label: 'Бухгалтерия', userPin: pin });
+  await factory.importIdentity('Бухгалтерия', pin, pki.rsaSigner, { idHex: '01', label: 'Иванова' });
+  process.env.SOFTHSM2_CONF = factory.confPath;
+  tokens = LocalTokenService.open({ explicit: factory.module });
+  dir = mkdtempSync(path.join(tmpdir(), 'nedradesk-cancel-'));
+  app = createAppServices({
+    mode: 'browser',
+    version: 'test',
+    dataDir: path.join(dir, 'data'),
+    tokens,
+    emit: (event, payload) => {
+      if (event !== 'progress') return;
+      progress.push(payload as ApiEvents['progress']);
+      onProgress?.(payload as ApiEvents['progress']);
+    },
+  });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await tokens?.close();
+});
+
+describe('cancelling long work', () => {
+  it('stops signing a large batch at its next safe point: OPERATION_CANCELLED, no .sig written, the token usable again', async () => {
+    const big = path.join(dir, 'геологический-отчёт.pdf');
+    writeFileSync(big, '%PDF-1.7\n');
+    truncateSync(big, 512 * 1024 * 1024);
+    const small = path.join(dir, 'опись.xml');
+    writeFileSync(small, '<опись/>');
+    onProgress = (event) => {
+      // The first progress of this operation: the user presses «Отменить».
+      if (event.operationId === 'batch-1' && event.done > 0) void app.dispatch('operations:cancel', { operationId: 'batch-1' });
+    };
+    const result = await app.dispatch('signatures:sign', { files: [big, small], certificate: 'id:01', pin, operationId: 'batch-1' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('OPERATION_CANCELLED');
+      expect(result.error.message).toBe('Операция отменена.');
+    }
+    expect(progress.some((event) => event.operationId === 'batch-1')).toBe(true);
+    expect(existsSync(`${big}.sig`)).toBe(false);
+    expect(existsSync(`${small}.sig`)).toBe(false);
+
+    onProgress = undefined;
+    const again = await app.dispatch('signatures:sign', { files: [small], certificate: 'id:01', pin, operationId: 'batch-2' });
+    expect(again.ok).toBe(true);
+    expect(existsSync(`${small}.sig`)).toBe(true);
+  });
+
+  it('ignores a cancel for an operation that is not running', async () => {
+    expect(await app.dispatch('operations:cancel', { operationId: 'nothing-here' })).toEqual({ ok: true, value: null });
+  });
+});
