@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { roles } from '../shared/cabinet';
 import { callApi, onApiEvent } from './api/client';
 import { statusView } from './format';
+import { LocaleProvider } from './i18n/locale';
 import { messages, type Locale, type MessageKey } from './i18n/messages';
 import { DashboardPage } from './pages/DashboardPage';
 import { DiagnosticsPage } from './pages/DiagnosticsPage';
@@ -166,9 +167,11 @@ export function App() {
   return (
     <ConfigProvider locale={locale === 'ru' ? ruRU : enUS} theme={{ token: { colorPrimary: '#0d5c8c', borderRadius: 6 } }}>
       <AntApp>
-        <SessionProvider initial={{ section: 'home' }}>
-          <Shell locale={locale} setLocale={setLocale} />
-        </SessionProvider>
+        <LocaleProvider value={locale}>
+          <SessionProvider initial={{ section: 'home' }}>
+            <Shell locale={locale} setLocale={setLocale} />
+          </SessionProvider>
+        </LocaleProvider>
       </AntApp>
     </ConfigProvider>
   );

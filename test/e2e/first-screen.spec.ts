@@ -25,6 +25,15 @@ test('browser mode shows the Russian first screen with the window title and the 
 
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('heading', { name: 'Welcome to NedraDesk' })).toBeVisible();
+  // The screens follow the switch, not only the shell.
+  await expect(page.getByRole('heading', { name: 'Getting started' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Done' })).toBeVisible();
+  await page.getByRole('button', { name: 'Done' }).click();
+  await page.getByRole('menuitem', { name: 'Packages and applications' }).click();
+  await expect(page.getByRole('heading', { name: 'Packages and applications' })).toBeVisible();
+  await page.getByRole('menuitem', { name: 'Journal' }).click();
+  await expect(page.getByRole('button', { name: 'Export CSV' })).toBeVisible();
+  await page.screenshot({ path: 'docs/screenshots/english-journal.png' });
 });
 
 test('the host refuses API calls without the per-launch secret and from a foreign Host', async ({ request }) => {

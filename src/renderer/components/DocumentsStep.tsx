@@ -12,6 +12,7 @@ import { callApi } from '../api/client';
 import { formatSize } from '../format';
 import { stageFile } from '../stageFile';
 import { ApiErrorAlert } from './ApiErrorAlert';
+import { useTr } from '../i18n/locale';
 
 /** A file attached in the wizard. */
 export interface WizardFile {
@@ -52,6 +53,7 @@ interface DocumentsStepProps {
 
 /** All document roles of an entry with their drop zones. */
 export function DocumentsStep({ entry, files, onChange, problems }: DocumentsStepProps) {
+  const tr = useTr();
   const [uploading, setUploading] = useState<string | undefined>();
   const [error, setError] = useState<ErrorData | undefined>();
   const add = async (role: string, file: File, multiple: boolean): Promise<void> => {
@@ -81,7 +83,7 @@ export function DocumentsStep({ entry, files, onChange, problems }: DocumentsSte
             title={
               <Space wrap>
                 <span>{role.title}</span>
-                {required ? <Tag color="blue">обязательно</Tag> : <Tag>{condition ?? 'по необходимости'}</Tag>}
+                {required ? <Tag color="blue">{tr(tr('обязательно', 'required'), 'required')}</Tag> : <Tag>{condition ?? 'по необходимости'}</Tag>}
               </Space>
             }
           >
@@ -99,7 +101,7 @@ export function DocumentsStep({ entry, files, onChange, problems }: DocumentsSte
                   <List.Item
                     actions={[
                       <Button key="remove" type="link" danger onClick={() => onChange(files.filter((item) => item !== file))}>
-                        Убрать
+                        {tr('Убрать', 'Remove')}
                       </Button>,
                     ]}
                   >
@@ -107,11 +109,11 @@ export function DocumentsStep({ entry, files, onChange, problems }: DocumentsSte
                       <Space wrap>
                         <Typography.Text strong>{file.fileName}</Typography.Text>
                         <Typography.Text type="secondary">{inspectionLine(file.inspection)}</Typography.Text>
-                        {fileProblems.length === 0 ? <Tag color="green">соответствует требованиям</Tag> : <Tag color="red">не соответствует</Tag>}
+                        {fileProblems.length === 0 ? <Tag color="green">{tr(tr('соответствует требованиям', 'meets the rules'), 'meets the rules')}</Tag> : <Tag color="red">{tr(tr('не соответствует', 'does not meet the rules'), 'does not meet the rules')}</Tag>}
                       </Space>
                       {needsDocumentDate(role.rule) && (
                         <Space>
-                          <span>Дата документа:</span>
+                          <span>{tr(tr('Дата документа:', 'Document date:'), 'Document date:')}</span>
                           <Input
                             type="date"
                             aria-label={`Дата документа ${file.fileName}`}
@@ -154,7 +156,7 @@ export function DocumentsStep({ entry, files, onChange, problems }: DocumentsSte
                     <p className="ant-upload-drag-icon">
                       <InboxOutlined />
                     </p>
-                    <p>Перетащите файл сюда или нажмите, чтобы выбрать</p>
+                    <p>{tr(tr('Перетащите файл сюда или нажмите, чтобы выбрать', 'Drop a file here or click to choose'), 'Drop a file here or click to choose')}</p>
                   </>
                 )}
               </Upload.Dragger>

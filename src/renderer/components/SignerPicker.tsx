@@ -11,6 +11,7 @@ import { formatDate } from '../format';
 import { certificateStatusTexts } from '../pages/TokensPage';
 import { useApi } from '../useApi';
 import { ApiErrorAlert } from './ApiErrorAlert';
+import { useTr } from '../i18n/locale';
 
 /** The certificate chosen and the PIN typed. */
 export interface SignerChoice {
@@ -35,6 +36,7 @@ export function usable(certificate: TokenCertificate): boolean {
 
 /** Certificate cards and the PIN field. */
 export function SignerPicker({ value, onChange, onSubmit, attempt }: SignerPickerProps) {
+  const tr = useTr();
   const certificates = useApi('certificates:list', {});
   const tokens = useApi('tokens:list', {});
   const reloadCertificates = certificates.reload;
@@ -62,7 +64,7 @@ export function SignerPicker({ value, onChange, onSubmit, attempt }: SignerPicke
   }, [only, value, onChange]);
 
   if (certificates.error !== undefined) return <ApiErrorAlert error={certificates.error} onRetry={certificates.reload} />;
-  if (certificates.loading && certificates.value === undefined) return <Spin description="Ищем сертификаты на токенах…" />;
+  if (certificates.loading && certificates.value === undefined) return <Spin description={tr(tr('Ищем сертификаты на токенах…', 'Looking for certificates on the tokens…'), 'Looking for certificates on the tokens…')} />;
   if (list.length === 0) return <Empty description="Сертификаты не найдены. Вставьте токен или смарт-карту с сертификатом; список обновится сам." />;
 
   return (
@@ -96,7 +98,7 @@ export function SignerPicker({ value, onChange, onSubmit, attempt }: SignerPicke
       {token?.pinFinalTry === true && <Alert type="warning" showIcon title="Осталась последняя попытка ввода PIN-кода." description="После ещё одной ошибки токен заблокируется. Проверьте раскладку и Caps Lock." />}
       {token?.pinCountLow === true && token.pinFinalTry !== true && <Alert type="warning" showIcon title="Были неверные попытки ввода PIN-кода." description="Вводите PIN-код внимательно: число попыток ограничено." />}
       <Space direction="vertical" size={4}>
-        <Typography.Text>PIN-код токена</Typography.Text>
+        <Typography.Text>{tr(tr('PIN-код токена', 'Token PIN'), 'Token PIN')}</Typography.Text>
         <Input.Password
           aria-label="PIN-код токена"
           autoComplete="off"

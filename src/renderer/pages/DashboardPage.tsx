@@ -11,6 +11,7 @@ import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { daysUntil, formatDate, formatDateTime, statusView } from '../format';
 import { useSession } from '../session';
 import { useApi } from '../useApi';
+import { useTr } from '../i18n/locale';
 
 /** Where an outbox item is, as the user thinks of it: a failure with a next attempt is still waiting. */
 export type OutboxPhase = 'waiting' | 'sending' | 'refused' | 'done';
@@ -57,6 +58,7 @@ const attentionStatuses: PackageStatus[] = ['queued', 'processing', 'needs-rewor
 
 /** The dashboard. */
 export function DashboardPage() {
+  const tr = useTr();
   const { cabinet, navigate } = useSession();
   const loggedIn = cabinet?.organisation !== undefined;
   const packages = useApi('packages:list', { offset: 0, limit: 5 });
@@ -86,17 +88,17 @@ export function DashboardPage() {
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <Space style={{ justifyContent: 'space-between', width: '100%' }} wrap>
         <Typography.Title level={2} style={{ margin: 0 }}>
-          {(cabinet?.organisation ?? cabinet?.offlineOrganisation)?.fullName ?? 'Главная'}
+          {(cabinet?.organisation ?? cabinet?.offlineOrganisation)?.fullName ?? tr('Главная', 'Home')}
         </Typography.Title>
         <Button type="primary" size="large" onClick={() => navigate({ section: 'wizard' })}>
-          Новое заявление или отчёт
+          {tr('Новое заявление или отчёт', 'New application or report')}
         </Button>
       </Space>
       {!loggedIn && (
         <Card>
           <Space direction="vertical">
-            <Typography.Text>Войдите в личный кабинет, чтобы видеть статусы, лицензии, сроки и уведомления. Готовить и подписывать пакеты можно и без входа — они подождут в исходящих.</Typography.Text>
-            <Button type="primary" onClick={() => navigate({ section: 'login' })}>Войти через Госуслуги</Button>
+            <Typography.Text>{tr(tr('Войдите в личный кабинет, чтобы видеть статусы, лицензии, сроки и уведомления. Готовить и подписывать пакеты можно и без входа — они подождут в исходящих.', 'Log in to the cabinet to see statuses, licenses, deadlines and notifications. Packages can be prepared and signed without logging in: they wait in the outbox.'), 'Log in to the cabinet to see statuses, licenses, deadlines and notifications. Packages can be prepared and signed without logging in: they wait in the outbox.')}</Typography.Text>
+            <Button type="primary" onClick={() => navigate({ section: 'login' })}>{tr(tr('Войти через Госуслуги', 'Log in with Gosuslugi'), 'Log in with Gosuslugi')}</Button>
           </Space>
         </Card>
       )}
@@ -111,15 +113,15 @@ export function DashboardPage() {
         ))}
         <Col xs={12} md={8} xl={4}>
           <Card size="small" className="stat-card" hoverable onClick={() => navigate({ section: 'notifications' })}>
-            <Statistic title="Новые уведомления" value={unread.length} />
+            <Statistic title={tr(tr('Новые уведомления', 'New notifications'), 'New notifications')} value={unread.length} />
           </Card>
         </Col>
       </Row>
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={12}>
-          <Card title="Последние пакеты" extra={<Button type="link" onClick={() => navigate({ section: 'packages' })}>Все пакеты</Button>}>
+          <Card title={tr(tr('Последние пакеты', 'Recent packages'), 'Recent packages')} extra={<Button type="link" onClick={() => navigate({ section: 'packages' })}>{tr(tr('Все пакеты', 'All packages'), 'All packages')}</Button>}>
             <List
-              locale={{ emptyText: <Empty description="Пакетов пока нет. Начните с нового заявления или отчёта." /> }}
+              locale={{ emptyText: <Empty description={tr(tr('Пакетов пока нет. Начните с нового заявления или отчёта.', 'No packages yet. Start with a new application or report.'), 'No packages yet. Start with a new application or report.')} /> }}
               dataSource={packages.value?.items ?? []}
               renderItem={(item) => (
                 <List.Item onClick={() => navigate({ section: 'package', packageId: item.id })} style={{ cursor: 'pointer' }}>
@@ -131,23 +133,23 @@ export function DashboardPage() {
           </Card>
         </Col>
         <Col xs={24} xl={12}>
-          <Card title={<Badge count={pending.length} offset={[12, 0]}>Исходящие</Badge>} extra={<Button type="link" onClick={() => navigate({ section: 'outbox' })}>Открыть</Button>}>
+          <Card title={<Badge count={pending.length} offset={[12, 0]}>{tr(tr('Исходящие', 'Outbox'), 'Outbox')}</Badge>} extra={<Button type="link" onClick={() => navigate({ section: 'outbox' })}>{tr(tr('Открыть', 'Open'), 'Open')}</Button>}>
             {outbox.error !== undefined && <ApiErrorAlert error={outbox.error} onRetry={outbox.reload} />}
-            <List locale={{ emptyText: 'В исходящих ничего не ждёт отправки.' }} dataSource={pending.slice(0, 5)} renderItem={(item) => <OutboxLine item={item} />} />
+            <List locale={{ emptyText: tr('В исходящих ничего не ждёт отправки.', 'Nothing is waiting in the outbox.') }} dataSource={pending.slice(0, 5)} renderItem={(item) => <OutboxLine item={item} />} />
           </Card>
         </Col>
         {loggedIn && (
           <>
             <Col xs={24} xl={12}>
-              <Card title="Истекающие лицензии (90 дней)" extra={<Button type="link" onClick={() => navigate({ section: 'licenses' })}>Все лицензии</Button>}>
+              <Card title={tr(tr('Истекающие лицензии (90 дней)', 'Licenses expiring within 90 days'), 'Licenses expiring within 90 days')} extra={<Button type="link" onClick={() => navigate({ section: 'licenses' })}>{tr(tr('Все лицензии', 'All licenses'), 'All licenses')}</Button>}>
                 {licenses.error !== undefined && <ApiErrorAlert error={licenses.error} onRetry={licenses.reload} />}
                 <List
-                  locale={{ emptyText: 'Нет лицензий, срок которых истекает в ближайшие 90 дней.' }}
+                  locale={{ emptyText: tr('Нет лицензий, срок которых истекает в ближайшие 90 дней.', 'No licenses expire within 90 days.') }}
                   dataSource={expiring}
                   renderItem={(license) => {
                     const days = daysUntil(license.validTo);
                     return (
-                      <List.Item actions={[<Button key="renew" onClick={() => navigate({ section: 'wizard', typeCode: 'application.license-renewal', prefill: { licenseNumber: license.number, currentExpiry: license.validTo } })}>Продлить</Button>]}>
+                      <List.Item actions={[<Button key="renew" onClick={() => navigate({ section: 'wizard', typeCode: 'application.license-renewal', prefill: { licenseNumber: license.number, currentExpiry: license.validTo } })}>{tr(tr('Продлить', 'Renew'), 'Renew')}</Button>]}>
                         <List.Item.Meta title={`${license.number} · ${license.mineral}`} description={`${license.area}; действует до ${formatDate(license.validTo)}`} />
                         <Tag color={days < 0 ? 'red' : days <= 30 ? 'orange' : 'gold'}>{days < 0 ? 'истекла' : `осталось ${days} дн.`}</Tag>
                       </List.Item>
@@ -157,15 +159,15 @@ export function DashboardPage() {
               </Card>
             </Col>
             <Col xs={24} xl={12}>
-              <Card title="Сроки сдачи отчётности">
+              <Card title={tr(tr('Сроки сдачи отчётности', 'Report deadlines'), 'Report deadlines')}>
                 {deadlines.error !== undefined && <ApiErrorAlert error={deadlines.error} onRetry={deadlines.reload} />}
                 <List
-                  locale={{ emptyText: 'Ближайших сроков нет.' }}
+                  locale={{ emptyText: tr('Ближайших сроков нет.', 'No upcoming deadlines.') }}
                   dataSource={upcoming}
                   renderItem={(deadline) => {
                     const days = daysUntil(deadline.dueDate);
                     return (
-                      <List.Item actions={[<Button key="file" type="link" onClick={() => navigate({ section: 'wizard', typeCode: deadline.serviceCode, prefill: deadline.licenseNumber ? { licenseNumber: deadline.licenseNumber } : {} })}>Подготовить</Button>]}>
+                      <List.Item actions={[<Button key="file" type="link" onClick={() => navigate({ section: 'wizard', typeCode: deadline.serviceCode, prefill: deadline.licenseNumber ? { licenseNumber: deadline.licenseNumber } : {} })}>{tr(tr('Подготовить', 'Prepare'), 'Prepare')}</Button>]}>
                         <List.Item.Meta title={deadline.title} description={`до ${formatDate(deadline.dueDate)}${deadline.licenseNumber ? ` · лицензия ${deadline.licenseNumber}` : ''}`} />
                         <Tag color={days < 0 ? 'red' : days <= 14 ? 'orange' : 'blue'}>{days < 0 ? 'просрочено' : `через ${days} дн.`}</Tag>
                       </List.Item>

@@ -2,6 +2,7 @@ import { Alert, Button, List, Space, Spin, Tag, Typography, message } from 'antd
 import type { DiagnosticCheck } from '../../shared/api';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { useApi } from '../useApi';
+import { useTr } from '../i18n/locale';
 
 const statusTexts: Record<DiagnosticCheck['status'], { text: string; color: string }> = {
   ok: { text: 'в порядке', color: 'green' },
@@ -11,6 +12,7 @@ const statusTexts: Record<DiagnosticCheck['status'], { text: string; color: stri
 
 /** «Проверка рабочего места»: every check with its status and how to fix it. */
 export function DiagnosticsPage() {
+  const tr = useTr();
   const report = useApi('diagnostics:run', {});
   const [notice, holder] = message.useMessage();
   const copy = async (): Promise<void> => {
@@ -25,17 +27,17 @@ export function DiagnosticsPage() {
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       {holder}
-      <Typography.Title level={2}>Проверка рабочего места</Typography.Title>
+      <Typography.Title level={2}>{tr(tr('Проверка рабочего места', 'Workstation check'), 'Workstation check')}</Typography.Title>
       <Space>
         <Button onClick={report.reload} loading={report.loading}>
-          Проверить ещё раз
+          {tr('Проверить ещё раз', 'Check again')}
         </Button>
         <Button type="primary" onClick={() => void copy()} disabled={report.value === undefined}>
-          Скопировать отчёт для поддержки
+          {tr('Скопировать отчёт для поддержки', 'Copy the report for support')}
         </Button>
       </Space>
       {report.error !== undefined && <ApiErrorAlert error={report.error} onRetry={report.reload} />}
-      {report.loading && report.value === undefined && <Spin description="Проверяем рабочее место…" />}
+      {report.loading && report.value === undefined && <Spin description={tr(tr('Проверяем рабочее место…', 'Checking the workstation…'), 'Checking the workstation…')} />}
       {report.value !== undefined && (
         <List
           bordered

@@ -7,11 +7,13 @@ import { callApi } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { formatDateTime, saveBlob } from '../format';
 import { useApi } from '../useApi';
+import { useTr } from '../i18n/locale';
 
 const pageSize = 50;
 
 /** The journal screen. */
 export function JournalPage() {
+  const tr = useTr();
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [action, setAction] = useState<string | undefined>();
@@ -28,14 +30,14 @@ export function JournalPage() {
   };
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <Typography.Title level={2}>Журнал</Typography.Title>
+      <Typography.Title level={2}>{tr(tr('Журнал', 'Journal'), 'Journal')}</Typography.Title>
       <Space wrap>
-        <span>Период с</span>
+        <span>{tr(tr('Период с', 'From'), 'From')}</span>
         <Input type="date" aria-label="Период с" value={from} onChange={(event) => { setFrom(event.target.value); setPage(1); }} style={{ width: 170 }} />
-        <span>по</span>
+        <span>{tr(tr('по', 'to'), 'to')}</span>
         <Input type="date" aria-label="Период по" value={to} onChange={(event) => { setTo(event.target.value); setPage(1); }} style={{ width: 170 }} />
-        <Select aria-label="Действие" allowClear placeholder="Все действия" style={{ width: 300 }} value={action} onChange={(value: string | undefined) => { setAction(value); setPage(1); }} options={Object.entries(journalActions).map(([value, label]) => ({ value, label }))} />
-        <Button onClick={() => void exportCsv()}>Выгрузить в CSV</Button>
+        <Select aria-label="Действие" allowClear placeholder={tr(tr('Все действия', 'All actions'), 'All actions')} style={{ width: 300 }} value={action} onChange={(value: string | undefined) => { setAction(value); setPage(1); }} options={Object.entries(journalActions).map(([value, label]) => ({ value, label }))} />
+        <Button onClick={() => void exportCsv()}>{tr(tr('Выгрузить в CSV', 'Export CSV'), 'Export CSV')}</Button>
       </Space>
       {error !== undefined && <ApiErrorAlert error={error} />}
       {journal.error !== undefined && <ApiErrorAlert error={journal.error} onRetry={journal.reload} />}
@@ -44,14 +46,14 @@ export function JournalPage() {
         size="small"
         loading={journal.loading}
         dataSource={journal.value?.items ?? []}
-        pagination={{ current: page, pageSize, total: journal.value?.total ?? 0, onChange: setPage, showSizeChanger: false, showTotal: (total) => `Записей: ${total}` }}
-        locale={{ emptyText: 'Записей за этот период нет.' }}
+        pagination={{ current: page, pageSize, total: journal.value?.total ?? 0, onChange: setPage, showSizeChanger: false, showTotal: (total) => `${tr('Записей', 'Entries')}: ${total}` }}
+        locale={{ emptyText: tr('Записей за этот период нет.', 'No entries for this period.') }}
         columns={[
-          { title: 'Время', dataIndex: 'at', width: 170, render: (value: string) => formatDateTime(value) },
-          { title: 'Действие', dataIndex: 'action', render: (value: string) => (journalActions as Record<string, string>)[value] ?? value },
-          { title: 'Кто', dataIndex: 'actor', render: (value: string | undefined) => value ?? '—' },
-          { title: 'Объект', dataIndex: 'object', ellipsis: true, render: (value: string | undefined) => value ?? '—' },
-          { title: 'Результат', dataIndex: 'result', width: 110, render: (value: 'ok' | 'error') => (value === 'ok' ? <Tag color="green">успешно</Tag> : <Tag color="red">ошибка</Tag>) },
+          { title: tr('Время', 'Time'), dataIndex: 'at', width: 170, render: (value: string) => formatDateTime(value) },
+          { title: tr('Действие', 'Action'), dataIndex: 'action', render: (value: string) => (journalActions as Record<string, string>)[value] ?? value },
+          { title: tr('Кто', 'Who'), dataIndex: 'actor', render: (value: string | undefined) => value ?? '—' },
+          { title: tr('Объект', 'Object'), dataIndex: 'object', ellipsis: true, render: (value: string | undefined) => value ?? '—' },
+          { title: tr('Результат', 'Result'), dataIndex: 'result', width: 110, render: (value: 'ok' | 'error') => (value === 'ok' ? <Tag color="green">{tr(tr('успешно', 'ok'), 'ok')}</Tag> : <Tag color="red">{tr(tr('ошибка', 'error'), 'error')}</Tag>) },
         ]}
       />
     </Space>

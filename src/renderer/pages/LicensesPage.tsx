@@ -6,6 +6,7 @@ import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { daysUntil, formatDate } from '../format';
 import { useSession } from '../session';
 import { useApi } from '../useApi';
+import { useTr } from '../i18n/locale';
 
 const licenseStatuses: Record<License['status'], { text: string; color: string }> = {
   active: { text: 'действует', color: 'green' },
@@ -15,6 +16,7 @@ const licenseStatuses: Record<License['status'], { text: string; color: string }
 
 /** The licenses screen. */
 export function LicensesPage() {
+  const tr = useTr();
   const { cabinet, navigate } = useSession();
   const licenses = useApi('licenses:list', {}, cabinet?.organisation !== undefined);
   const [filter, setFilter] = useState('');
@@ -23,9 +25,9 @@ export function LicensesPage() {
   if (cabinet?.organisation === undefined) {
     return (
       <Space direction="vertical">
-        <Typography.Title level={2}>Лицензии</Typography.Title>
-        <Typography.Text>Лицензии загружаются из личного кабинета. Войдите и выберите организацию.</Typography.Text>
-        <Button type="primary" onClick={() => navigate({ section: 'login' })}>Войти</Button>
+        <Typography.Title level={2}>{tr(tr('Лицензии', 'Licenses'), 'Licenses')}</Typography.Title>
+        <Typography.Text>{tr(tr('Лицензии загружаются из личного кабинета. Войдите и выберите организацию.', 'Licenses come from the cabinet. Log in and choose the organisation.'), 'Licenses come from the cabinet. Log in and choose the organisation.')}</Typography.Text>
+        <Button type="primary" onClick={() => navigate({ section: 'login' })}>{tr(tr('Войти', 'Log in'), 'Log in')}</Button>
       </Space>
     );
   }
@@ -36,10 +38,10 @@ export function LicensesPage() {
   );
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <Typography.Title level={2}>Лицензии</Typography.Title>
+      <Typography.Title level={2}>{tr(tr('Лицензии', 'Licenses'), 'Licenses')}</Typography.Title>
       <Space wrap>
-        <Input.Search aria-label="Поиск лицензии" placeholder="Номер, полезное ископаемое, участок" allowClear style={{ width: 320 }} onChange={(event) => setFilter(event.target.value)} />
-        <Select aria-label="Статус лицензии" allowClear placeholder="Все статусы" style={{ width: 200 }} value={status} onChange={setStatus} options={(Object.keys(licenseStatuses) as License['status'][]).map((key) => ({ value: key, label: licenseStatuses[key].text }))} />
+        <Input.Search aria-label="Поиск лицензии" placeholder={tr(tr('Номер, полезное ископаемое, участок', 'Number, mineral, area'), 'Number, mineral, area')} allowClear style={{ width: 320 }} onChange={(event) => setFilter(event.target.value)} />
+        <Select aria-label="Статус лицензии" allowClear placeholder={tr(tr('Все статусы', 'All statuses'), 'All statuses')} style={{ width: 200 }} value={status} onChange={setStatus} options={(Object.keys(licenseStatuses) as License['status'][]).map((key) => ({ value: key, label: licenseStatuses[key].text }))} />
       </Space>
       {licenses.error !== undefined && <ApiErrorAlert error={licenses.error} onRetry={licenses.reload} />}
       <Table
@@ -49,12 +51,12 @@ export function LicensesPage() {
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         onRow={(license) => ({ onClick: () => setOpen(license), style: { cursor: 'pointer' } })}
         columns={[
-          { title: 'Номер', dataIndex: 'number', sorter: (a, b) => a.number.localeCompare(b.number) },
-          { title: 'Полезное ископаемое', dataIndex: 'mineral', sorter: (a, b) => a.mineral.localeCompare(b.mineral) },
-          { title: 'Участок', dataIndex: 'area' },
-          { title: 'Статус', dataIndex: 'status', render: (value: License['status']) => <Tag color={licenseStatuses[value].color}>{licenseStatuses[value].text}</Tag> },
+          { title: tr('Номер', 'Number'), dataIndex: 'number', sorter: (a, b) => a.number.localeCompare(b.number) },
+          { title: tr('Полезное ископаемое', 'Mineral'), dataIndex: 'mineral', sorter: (a, b) => a.mineral.localeCompare(b.mineral) },
+          { title: tr('Участок', 'Area'), dataIndex: 'area' },
+          { title: tr('Статус', 'Status'), dataIndex: 'status', render: (value: License['status']) => <Tag color={licenseStatuses[value].color}>{licenseStatuses[value].text}</Tag> },
           {
-            title: 'Действует до',
+            title: tr('Действует до', 'Valid until'),
             dataIndex: 'validTo',
             defaultSortOrder: 'ascend',
             sorter: (a, b) => a.validTo.localeCompare(b.validTo),
@@ -74,16 +76,16 @@ export function LicensesPage() {
         {open !== undefined && (
           <Space direction="vertical" size="large" style={{ width: '100%' }}>
             <Descriptions column={1} bordered size="small">
-              <Descriptions.Item label="Номер">{open.number}</Descriptions.Item>
+              <Descriptions.Item label={tr(tr('Номер', 'Number'), 'Number')}>{open.number}</Descriptions.Item>
               <Descriptions.Item label="Вид">{open.kind}</Descriptions.Item>
-              <Descriptions.Item label="Полезное ископаемое">{open.mineral}</Descriptions.Item>
-              <Descriptions.Item label="Участок">{open.area}</Descriptions.Item>
-              <Descriptions.Item label="Статус"><Tag color={licenseStatuses[open.status].color}>{licenseStatuses[open.status].text}</Tag></Descriptions.Item>
+              <Descriptions.Item label={tr(tr('Полезное ископаемое', 'Mineral'), 'Mineral')}>{open.mineral}</Descriptions.Item>
+              <Descriptions.Item label={tr(tr('Участок', 'Area'), 'Area')}>{open.area}</Descriptions.Item>
+              <Descriptions.Item label={tr(tr('Статус', 'Status'), 'Status')}><Tag color={licenseStatuses[open.status].color}>{licenseStatuses[open.status].text}</Tag></Descriptions.Item>
               <Descriptions.Item label="Срок действия">{formatDate(open.validFrom)} — {formatDate(open.validTo)}</Descriptions.Item>
             </Descriptions>
             <Space>
-              <Button type="primary" onClick={() => renew(open)}>Продлить</Button>
-              <Button onClick={() => change(open)}>Изменить условия</Button>
+              <Button type="primary" onClick={() => renew(open)}>{tr(tr('Продлить', 'Renew'), 'Renew')}</Button>
+              <Button onClick={() => change(open)}>{tr(tr('Изменить условия', 'Change terms'), 'Change terms')}</Button>
             </Space>
           </Space>
         )}

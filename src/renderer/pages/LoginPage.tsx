@@ -13,8 +13,10 @@ import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { SignerPicker, pinAdvice, type SignerChoice } from '../components/SignerPicker';
 import { formatDate } from '../format';
 import { useSession } from '../session';
+import { useTr } from '../i18n/locale';
 
 function SignatureLogin({ onDone }: { onDone: (state: CabinetState) => void }) {
+  const tr = useTr();
   const [choice, setChoice] = useState<Partial<SignerChoice>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorData | undefined>();
@@ -35,17 +37,18 @@ function SignatureLogin({ onDone }: { onDone: (state: CabinetState) => void }) {
   };
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
-      <Typography.Paragraph type="secondary">Выберите сертификат электронной подписи и введите PIN-код токена. NedraDesk подпишет запрос кабинета на токене — PIN-код никуда не передаётся и не сохраняется.</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">{tr(tr('Выберите сертификат электронной подписи и введите PIN-код токена. NedraDesk подпишет запрос кабинета на токене — PIN-код никуда не передаётся и не сохраняется.', 'Choose the signature certificate and enter the token PIN. NedraDesk signs the cabinet\'s request on the token; the PIN is never sent or stored.'), 'Choose the signature certificate and enter the token PIN. NedraDesk signs the cabinet\'s request on the token; the PIN is never sent or stored.')}</Typography.Paragraph>
       <SignerPicker value={choice} onChange={setChoice} onSubmit={() => void login()} attempt={attempt} />
       {error !== undefined && <ApiErrorAlert error={pinAdvice(error.code) ? { ...error, message: pinAdvice(error.code) ?? error.message } : error} />}
       <Button type="primary" size="large" loading={busy} disabled={choice.certificate === undefined || !choice.pin} onClick={() => void login()}>
-        Войти по электронной подписи
+        {tr('Войти по электронной подписи', 'Log in with the signature')}
       </Button>
     </Space>
   );
 }
 
 function PasswordLogin({ onDone }: { onDone: (state: CabinetState) => void }) {
+  const tr = useTr();
   const [waiting, setWaiting] = useState(false);
   const [address, setAddress] = useState<string | undefined>();
   const [error, setError] = useState<ErrorData | undefined>();
@@ -67,23 +70,23 @@ function PasswordLogin({ onDone }: { onDone: (state: CabinetState) => void }) {
   };
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
-      <Typography.Paragraph type="secondary">Откроется страница входа кабинета: введите телефон, почту или СНИЛС, пароль и код из СМС. После входа вернитесь в NedraDesk — он продолжит сам.</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">{tr(tr('Откроется страница входа кабинета: введите телефон, почту или СНИЛС, пароль и код из СМС. После входа вернитесь в NedraDesk — он продолжит сам.', 'The cabinet\'s login page opens: enter your phone, e-mail or SNILS, password and the SMS code. Then come back to NedraDesk; it continues by itself.'), 'The cabinet\'s login page opens: enter your phone, e-mail or SNILS, password and the SMS code. Then come back to NedraDesk; it continues by itself.')}</Typography.Paragraph>
       {waiting && (
         <Alert
           type="info"
           showIcon
-          title="Ждём завершения входа на странице кабинета…"
+          title={tr(tr('Ждём завершения входа на странице кабинета…', 'Waiting for the login on the cabinet\'s page…'), 'Waiting for the login on the cabinet\'s page…')}
           description={
             <span>
               Если страница не открылась, откройте адрес вручную: <Typography.Text copyable code>{address}</Typography.Text>
             </span>
           }
-          action={<Button onClick={() => { generation.current += 1; setWaiting(false); }}>Отменить</Button>}
+          action={<Button onClick={() => { generation.current += 1; setWaiting(false); }}>{tr(tr('Отменить', 'Cancel'), 'Cancel')}</Button>}
         />
       )}
       {error !== undefined && <ApiErrorAlert error={error} />}
       <Button type="primary" size="large" onClick={() => void start()} disabled={waiting}>
-        Войти по логину и паролю
+        {tr('Войти по логину и паролю', 'Log in with login and password')}
       </Button>
     </Space>
   );
@@ -91,6 +94,7 @@ function PasswordLogin({ onDone }: { onDone: (state: CabinetState) => void }) {
 
 /** The organisation and role to work for, from the person's roles. */
 export function OrganisationChoice({ state }: { state: CabinetState }) {
+  const tr = useTr();
   const { setCabinet, navigate } = useSession();
   const [error, setError] = useState<ErrorData | undefined>();
   const choose = async (organisationOid: string): Promise<void> => {
@@ -101,13 +105,13 @@ export function OrganisationChoice({ state }: { state: CabinetState }) {
   };
   return (
     <Card title={`Здравствуйте, ${state.person?.givenName ?? ''} ${state.person?.surname ?? ''}`.trim()}>
-      <Typography.Paragraph>Выберите организацию, от имени которой будете работать:</Typography.Paragraph>
+      <Typography.Paragraph>{tr(tr('Выберите организацию, от имени которой будете работать:', 'Choose the organisation you work for:'), 'Choose the organisation you work for:')}</Typography.Paragraph>
       {error !== undefined && <ApiErrorAlert error={error} />}
       {state.roles.length === 0 && <Alert type="warning" showIcon title="Вы не состоите ни в одной организации." description="Попросите администратора организации пригласить вас в личном кабинете." />}
       <List
         dataSource={state.roles}
         renderItem={(role) => (
-          <List.Item actions={[<Button key="choose" type="primary" onClick={() => void choose(role.organisationOid)} aria-label={`Выбрать ${role.fullName}`}>Выбрать</Button>]}>
+          <List.Item actions={[<Button key="choose" type="primary" onClick={() => void choose(role.organisationOid)} aria-label={`Выбрать ${role.fullName}`}>{tr(tr('Выбрать', 'Choose'), 'Choose')}</Button>]}>
             <List.Item.Meta
               title={role.fullName}
               description={
@@ -128,6 +132,7 @@ export function OrganisationChoice({ state }: { state: CabinetState }) {
 
 /** «Вход»: the two ways in, then the organisation. */
 export function LoginPage() {
+  const tr = useTr();
   const { cabinet, setCabinet, navigate } = useSession();
   const onDone = useCallback(
     (state: CabinetState) => {
@@ -140,13 +145,13 @@ export function LoginPage() {
   if (cabinet?.person !== undefined && cabinet.organisation === undefined) return <OrganisationChoice state={cabinet} />;
   return (
     <Space direction="vertical" size="large" style={{ width: '100%', maxWidth: 760 }}>
-      <Typography.Title level={2}>Вход через Госуслуги</Typography.Title>
-      {cabinet?.profile.kind === 'stand' && <Alert type="info" showIcon title="Учебный стенд" description="Вы входите в учебный кабинет: отправленные пакеты никуда не уходят, а статусы назначаются автоматически." />}
+      <Typography.Title level={2}>{tr(tr('Вход через Госуслуги', 'Log in with Gosuslugi'), 'Log in with Gosuslugi')}</Typography.Title>
+      {cabinet?.profile.kind === 'stand' && <Alert type="info" showIcon title={tr(tr('Учебный стенд', 'Training stand'), 'Training stand')} description="Вы входите в учебный кабинет: отправленные пакеты никуда не уходят, а статусы назначаются автоматически." />}
       <Card>
         <Tabs
           items={[
-            { key: 'signature', label: 'По электронной подписи', children: <SignatureLogin onDone={onDone} /> },
-            { key: 'password', label: 'По логину, паролю и коду из СМС', children: <PasswordLogin onDone={onDone} /> },
+            { key: 'signature', label: tr('По электронной подписи', 'With an electronic signature'), children: <SignatureLogin onDone={onDone} /> },
+            { key: 'password', label: tr('По логину, паролю и коду из СМС', 'With login, password and SMS code'), children: <PasswordLogin onDone={onDone} /> },
           ]}
         />
       </Card>

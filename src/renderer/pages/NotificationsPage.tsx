@@ -6,9 +6,11 @@ import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { formatDateTime } from '../format';
 import { useSession } from '../session';
 import { useApi } from '../useApi';
+import { useTr } from '../i18n/locale';
 
 /** The notifications screen. */
 export function NotificationsPage() {
+  const tr = useTr();
   const { cabinet, navigate } = useSession();
   const notifications = useApi('notifications:list', {}, cabinet?.organisation !== undefined);
   const reload = notifications.reload;
@@ -16,9 +18,9 @@ export function NotificationsPage() {
   if (cabinet?.organisation === undefined) {
     return (
       <Space direction="vertical">
-        <Typography.Title level={2}>Уведомления</Typography.Title>
-        <Typography.Text>Уведомления приходят из личного кабинета. Войдите и выберите организацию.</Typography.Text>
-        <Button type="primary" onClick={() => navigate({ section: 'login' })}>Войти</Button>
+        <Typography.Title level={2}>{tr(tr('Уведомления', 'Notifications'), 'Notifications')}</Typography.Title>
+        <Typography.Text>{tr(tr('Уведомления приходят из личного кабинета. Войдите и выберите организацию.', 'Notifications come from the cabinet. Log in and choose the organisation.'), 'Notifications come from the cabinet. Log in and choose the organisation.')}</Typography.Text>
+        <Button type="primary" onClick={() => navigate({ section: 'login' })}>{tr(tr('Войти', 'Log in'), 'Log in')}</Button>
       </Space>
     );
   }
@@ -29,18 +31,18 @@ export function NotificationsPage() {
   };
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <Typography.Title level={2}>Уведомления</Typography.Title>
+      <Typography.Title level={2}>{tr(tr('Уведомления', 'Notifications'), 'Notifications')}</Typography.Title>
       {notifications.error !== undefined && <ApiErrorAlert error={notifications.error} onRetry={notifications.reload} />}
       <List
         bordered
         loading={notifications.loading}
-        locale={{ emptyText: 'Уведомлений нет.' }}
+        locale={{ emptyText: tr('Уведомлений нет.', 'No notifications.') }}
         dataSource={items}
         renderItem={(item) => (
           <List.Item
             data-testid="notification"
             actions={[
-              ...(item.read ? [] : [<Button key="read" size="small" onClick={() => void markRead(item.id)}>Прочитано</Button>]),
+              ...(item.read ? [] : [<Button key="read" size="small" onClick={() => void markRead(item.id)}>{tr(tr('Прочитано', 'Mark read'), 'Mark read')}</Button>]),
             ]}
           >
             <List.Item.Meta

@@ -6,9 +6,11 @@ import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { useSession } from '../session';
 import { useApi } from '../useApi';
 import { OutboxLine } from './DashboardPage';
+import { useTr } from '../i18n/locale';
 
 /** The outbox. */
 export function OutboxPage() {
+  const tr = useTr();
   const { cabinet } = useSession();
   const outbox = useApi('outbox:list', {});
   const setValue = outbox.setValue;
@@ -16,12 +18,12 @@ export function OutboxPage() {
   const items = [...(outbox.value ?? [])].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <Typography.Title level={2}>Исходящие</Typography.Title>
+      <Typography.Title level={2}>{tr(tr('Исходящие', 'Outbox'), 'Outbox')}</Typography.Title>
       {cabinet?.organisation === undefined && items.some((item) => item.state === 'waiting') && (
-        <Alert type="info" showIcon title="Пакеты ждут входа в кабинет" description="Войдите и выберите организацию — исходящие уйдут сами." />
+        <Alert type="info" showIcon title={tr(tr('Пакеты ждут входа в кабинет', 'Packages wait for a login to the cabinet'), 'Packages wait for a login to the cabinet')} description={tr(tr('Войдите и выберите организацию — исходящие уйдут сами.', 'Log in and choose the organisation: the outbox sends by itself.'), 'Log in and choose the organisation: the outbox sends by itself.')} />
       )}
       {outbox.error !== undefined && <ApiErrorAlert error={outbox.error} onRetry={outbox.reload} />}
-      <List bordered locale={{ emptyText: 'Исходящих нет.' }} dataSource={items} renderItem={(item) => <OutboxLine item={item} />} />
+      <List bordered locale={{ emptyText: tr('Исходящих нет.', 'The outbox is empty.') }} dataSource={items} renderItem={(item) => <OutboxLine item={item} />} />
     </Space>
   );
 }

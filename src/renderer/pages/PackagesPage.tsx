@@ -7,11 +7,13 @@ import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { formatDateTime, statusView } from '../format';
 import { useSession } from '../session';
 import { useApi } from '../useApi';
+import { useTr } from '../i18n/locale';
 
 const pageSize = 20;
 
 /** The package list. */
 export function PackagesPage() {
+  const tr = useTr();
   const { navigate } = useSession();
   const [status, setStatus] = useState<PackageStatus | undefined>();
   const [search, setSearch] = useState('');
@@ -25,20 +27,20 @@ export function PackagesPage() {
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <Space style={{ justifyContent: 'space-between', width: '100%' }} wrap>
-        <Typography.Title level={2} style={{ margin: 0 }}>Пакеты и заявления</Typography.Title>
-        <Button type="primary" onClick={() => navigate({ section: 'wizard' })}>Новое заявление или отчёт</Button>
+        <Typography.Title level={2} style={{ margin: 0 }}>{tr(tr('Пакеты и заявления', 'Packages and applications'), 'Packages and applications')}</Typography.Title>
+        <Button type="primary" onClick={() => navigate({ section: 'wizard' })}>{tr(tr('Новое заявление или отчёт', 'New application or report'), 'New application or report')}</Button>
       </Space>
       {(drafts.value?.length ?? 0) > 0 && (
         <Table
           size="small"
-          title={() => <Typography.Text strong>Черновики</Typography.Text>}
+          title={() => <Typography.Text strong>{tr(tr('Черновики', 'Drafts'), 'Drafts')}</Typography.Text>}
           rowKey="id"
           pagination={false}
           dataSource={drafts.value}
           columns={[
-            { title: 'Название', dataIndex: 'title' },
-            { title: 'Изменён', dataIndex: 'updatedAt', render: (value: string) => formatDateTime(value), width: 180 },
-            { title: '', key: 'open', width: 140, render: (_, draft) => <Button size="small" onClick={() => navigate({ section: 'wizard', draftId: draft.id })}>Продолжить</Button> },
+            { title: tr('Название', 'Title'), dataIndex: 'title' },
+            { title: tr('Изменён', 'Changed'), dataIndex: 'updatedAt', render: (value: string) => formatDateTime(value), width: 180 },
+            { title: '', key: 'open', width: 140, render: (_, draft) => <Button size="small" onClick={() => navigate({ section: 'wizard', draftId: draft.id })}>{tr(tr('Продолжить', 'Continue'), 'Continue')}</Button> },
           ]}
         />
       )}
@@ -46,7 +48,7 @@ export function PackagesPage() {
         <Select
           aria-label="Статус"
           allowClear
-          placeholder="Все статусы"
+          placeholder={tr(tr('Все статусы', 'All statuses'), 'All statuses')}
           style={{ width: 260 }}
           value={status}
           onChange={(value: PackageStatus | undefined) => {
@@ -55,7 +57,7 @@ export function PackagesPage() {
           }}
           options={(Object.keys(packageStatuses) as PackageStatus[]).map((key) => ({ value: key, label: `${packageStatuses[key]} (${counts[key] ?? 0})` }))}
         />
-        <Input.Search aria-label="Поиск по названию или номеру" placeholder="Название или регистрационный номер" allowClear style={{ width: 320 }} onSearch={(value) => { setSearch(value); setPage(1); }} />
+        <Input.Search aria-label="Поиск по названию или номеру" placeholder={tr(tr('Название или регистрационный номер', 'Title or registration number'), 'Title or registration number')} allowClear style={{ width: 320 }} onSearch={(value) => { setSearch(value); setPage(1); }} />
       </Space>
       {list.error !== undefined && <ApiErrorAlert error={list.error} onRetry={list.reload} />}
       <Table
@@ -63,13 +65,13 @@ export function PackagesPage() {
         loading={list.loading}
         dataSource={list.value?.items ?? []}
         onRow={(record) => ({ onClick: () => navigate({ section: 'package', packageId: record.id }), style: { cursor: 'pointer' } })}
-        pagination={{ current: page, pageSize, total: list.value?.total ?? 0, onChange: setPage, showSizeChanger: false, showTotal: (total) => `Всего: ${total}` }}
-        locale={{ emptyText: 'Пакетов нет. Начните с нового заявления или отчёта.' }}
+        pagination={{ current: page, pageSize, total: list.value?.total ?? 0, onChange: setPage, showSizeChanger: false, showTotal: (total) => `${tr('Всего', 'Total')}: ${total}` }}
+        locale={{ emptyText: tr('Пакетов нет. Начните с нового заявления или отчёта.', 'No packages. Start with a new application or report.') }}
         columns={[
-          { title: 'Название', dataIndex: 'title', render: (value: string, record) => (record.version > 1 ? `${value} (версия ${record.version})` : value) },
-          { title: 'Статус', dataIndex: 'status', width: 200, render: (value: PackageStatus) => <Tag color={statusView(value).color}>{statusView(value).text}</Tag> },
-          { title: 'Рег. номер', dataIndex: 'registrationNumber', width: 180, render: (value: string | undefined) => value ?? '—' },
-          { title: 'Изменён', dataIndex: 'updatedAt', width: 170, render: (value: string) => formatDateTime(value) },
+          { title: tr('Название', 'Title'), dataIndex: 'title', render: (value: string, record) => (record.version > 1 ? `${value} (версия ${record.version})` : value) },
+          { title: tr('Статус', 'Status'), dataIndex: 'status', width: 200, render: (value: PackageStatus) => <Tag color={statusView(value).color}>{statusView(value).text}</Tag> },
+          { title: tr('Рег. номер', 'Reg. number'), dataIndex: 'registrationNumber', width: 180, render: (value: string | undefined) => value ?? '—' },
+          { title: tr('Изменён', 'Changed'), dataIndex: 'updatedAt', width: 170, render: (value: string) => formatDateTime(value) },
         ]}
       />
     </Space>

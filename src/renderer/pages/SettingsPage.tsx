@@ -4,19 +4,21 @@ import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { CabinetProfileForm, ModulesForm, TrustAnchorsForm } from '../components/SettingsForms';
 import type { Locale } from '../i18n/messages';
 import { useApi } from '../useApi';
+import { useTr } from '../i18n/locale';
 
 /** The settings screen. */
 export function SettingsPage({ locale, onLocale }: { locale: Locale; onLocale: (locale: Locale) => void }) {
+  const tr = useTr();
   const settings = useApi('settings:get', {});
   if (settings.error !== undefined) return <ApiErrorAlert error={settings.error} onRetry={settings.reload} />;
   if (settings.value === undefined) return <Spin />;
   return (
     <Space direction="vertical" size="large" style={{ width: '100%', maxWidth: 900 }}>
-      <Typography.Title level={2}>Настройки</Typography.Title>
+      <Typography.Title level={2}>{tr(tr('Настройки', 'Settings'), 'Settings')}</Typography.Title>
       <CabinetProfileForm />
       <ModulesForm settings={settings.value} onChange={settings.setValue} />
       <TrustAnchorsForm settings={settings.value} onChange={settings.setValue} />
-      <Card title="Язык интерфейса" size="small">
+      <Card title={tr(tr('Язык интерфейса', 'Language'), 'Language')} size="small">
         <Radio.Group value={locale} onChange={(event) => onLocale(event.target.value as Locale)}>
           <Radio value="ru">Русский</Radio>
           <Radio value="en">English</Radio>
@@ -28,20 +30,21 @@ export function SettingsPage({ locale, onLocale }: { locale: Locale; onLocale: (
 
 /** The first run: cabinet, token libraries, trust anchors — each can be changed later in «Настройки». */
 export function FirstRunPage({ onDone }: { onDone: () => void }) {
+  const tr = useTr();
   const settings = useApi('settings:get', {});
   if (settings.error !== undefined) return <ApiErrorAlert error={settings.error} onRetry={settings.reload} />;
   if (settings.value === undefined) return <Spin />;
   return (
     <Space direction="vertical" size="large" style={{ width: '100%', maxWidth: 900 }}>
-      <Typography.Title level={2}>Начало работы</Typography.Title>
-      <Typography.Paragraph>Три шага, и можно работать. Всё это можно изменить позже в разделе «Настройки».</Typography.Paragraph>
-      <Typography.Title level={4}>1. Выберите кабинет</Typography.Title>
+      <Typography.Title level={2}>{tr(tr('Начало работы', 'Getting started'), 'Getting started')}</Typography.Title>
+      <Typography.Paragraph>{tr(tr('Три шага, и можно работать. Всё это можно изменить позже в разделе «Настройки».', 'Three steps and you can work. Everything can be changed later in Settings.'), 'Three steps and you can work. Everything can be changed later in Settings.')}</Typography.Paragraph>
+      <Typography.Title level={4}>{tr(tr('1. Выберите кабинет', '1. Choose the cabinet'), '1. Choose the cabinet')}</Typography.Title>
       <CabinetProfileForm />
-      <Typography.Title level={4}>2. Токен или смарт-карта</Typography.Title>
+      <Typography.Title level={4}>{tr(tr('2. Токен или смарт-карта', '2. Token or smart card'), '2. Token or smart card')}</Typography.Title>
       <ModulesForm settings={settings.value} onChange={settings.setValue} />
-      <Typography.Title level={4}>3. Корневые сертификаты (при необходимости)</Typography.Title>
+      <Typography.Title level={4}>{tr(tr('3. Корневые сертификаты (при необходимости)', '3. Root certificates (if needed)'), '3. Root certificates (if needed)')}</Typography.Title>
       <TrustAnchorsForm settings={settings.value} onChange={settings.setValue} />
-      <Button type="primary" size="large" onClick={onDone}>Готово</Button>
+      <Button type="primary" size="large" onClick={onDone}>{tr(tr('Готово', 'Done'), 'Done')}</Button>
     </Space>
   );
 }

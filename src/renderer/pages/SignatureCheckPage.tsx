@@ -7,6 +7,7 @@ import { callApi } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { saveBase64 } from '../format';
 import { stageFile } from '../stageFile';
+import { useTr } from '../i18n/locale';
 
 const verdictColors: Record<Indication, { border: string; background: string; tag: string }> = {
   TOTAL_PASSED: { border: '#52c41a', background: '#f6ffed', tag: 'green' },
@@ -34,6 +35,7 @@ const outcomeTexts: Record<CheckOutcome, { text: string; color: string }> = {
 
 /** «Проверка подписи»: a document and its detached .sig are staged and verified; the verdict is colour-coded. */
 export function SignatureCheckPage() {
+  const tr = useTr();
   const [files, setFiles] = useState<File[]>([]);
   const [report, setReport] = useState<(VerificationReport & { pdfReportPath?: string | undefined }) | undefined>();
   const [error, setError] = useState<ErrorData | undefined>();
@@ -72,7 +74,7 @@ export function SignatureCheckPage() {
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <Typography.Title level={2}>Проверка подписи</Typography.Title>
+      <Typography.Title level={2}>{tr(tr('Проверка подписи', 'Signature check'), 'Signature check')}</Typography.Title>
       <Upload.Dragger
         multiple
         fileList={files.map((file, index) => ({ uid: String(index), name: file.name, status: 'done' }))}
@@ -87,11 +89,11 @@ export function SignatureCheckPage() {
         <p className="ant-upload-drag-icon">
           <InboxOutlined />
         </p>
-        <p className="ant-upload-text">Перетащите сюда документ и его подпись (.sig) или нажмите, чтобы выбрать файлы</p>
-        <p className="ant-upload-hint">Для присоединённой подписи достаточно одного файла .sig</p>
+        <p className="ant-upload-text">{tr(tr('Перетащите сюда документ и его подпись (.sig) или нажмите, чтобы выбрать файлы', 'Drop the document and its signature (.sig) here, or click to choose files'), 'Drop the document and its signature (.sig) here, or click to choose files')}</p>
+        <p className="ant-upload-hint">{tr(tr('Для присоединённой подписи достаточно одного файла .sig', 'For an attached signature the .sig file alone is enough'), 'For an attached signature the .sig file alone is enough')}</p>
       </Upload.Dragger>
       <Button type="primary" onClick={() => void verify()} disabled={signature === undefined} loading={busy}>
-        Проверить подпись
+        {tr('Проверить подпись', 'Verify the signature')}
       </Button>
       {signature === undefined && files.length > 0 && <Typography.Text type="warning">Добавьте файл подписи с расширением .sig или .p7s.</Typography.Text>}
       {error !== undefined && <ApiErrorAlert error={error} />}
@@ -102,7 +104,7 @@ export function SignatureCheckPage() {
           title={<Tag color={verdictColors[report.indication].tag}>{indicationTexts[report.indication]}</Tag>}
           extra={
             report.pdfReportPath !== undefined && (
-              <Button onClick={() => void saveReport(report.pdfReportPath ?? '')}>Сохранить протокол в PDF</Button>
+              <Button onClick={() => void saveReport(report.pdfReportPath ?? '')}>{tr(tr('Сохранить протокол в PDF', 'Save the PDF protocol'), 'Save the PDF protocol')}</Button>
             )
           }
         >

@@ -4,6 +4,7 @@ import type { CertificateStatus, TokenCertificate } from '../../shared/tokens';
 import { onApiEvent } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { useApi } from '../useApi';
+import { useTr } from '../i18n/locale';
 
 export const certificateStatusTexts: Record<CertificateStatus, { text: string; color: string }> = {
   valid: { text: 'действителен', color: 'green' },
@@ -47,6 +48,7 @@ export function CertificateCard({ certificate }: { certificate: TokenCertificate
 
 /** «Токены и сертификаты»: connected tokens and their certificates, live as tokens come and go. */
 export function TokensPage() {
+  const tr = useTr();
   const tokens = useApi('tokens:list', {});
   const certificates = useApi('certificates:list', {});
   const reloadCertificates = certificates.reload;
@@ -63,11 +65,11 @@ export function TokensPage() {
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <Typography.Title level={2}>Токены и сертификаты</Typography.Title>
+      <Typography.Title level={2}>{tr(tr('Токены и сертификаты', 'Tokens and certificates'), 'Tokens and certificates')}</Typography.Title>
       {tokens.error !== undefined && <ApiErrorAlert error={tokens.error} onRetry={tokens.reload} />}
-      {tokens.loading && tokens.value === undefined && <Spin description="Ищем токены…" />}
+      {tokens.loading && tokens.value === undefined && <Spin description={tr(tr('Ищем токены…', 'Looking for tokens…'), 'Looking for tokens…')} />}
       {tokens.value !== undefined && tokens.value.length === 0 && (
-        <Empty description="Токен не найден. Вставьте токен или смарт-карту; список обновится сам." />
+        <Empty description={tr(tr('Токен не найден. Вставьте токен или смарт-карту; список обновится сам.', 'No token found. Insert a token or smart card; the list updates by itself.'), 'No token found. Insert a token or smart card; the list updates by itself.')} />
       )}
       {tokens.value?.map((token) => {
         const own = certificates.value?.filter((certificate) => certificate.tokenSerial === token.serial) ?? [];

@@ -18,6 +18,7 @@ import { formatDate, saveBase64, statusView } from '../format';
 import { useSession } from '../session';
 import { outboxPhase } from './DashboardPage';
 import { useApi } from '../useApi';
+import { useTr } from '../i18n/locale';
 
 type Data = Record<string, FieldValue | undefined>;
 const stepTitles = ['Вид документа', 'Заполнение', 'Документы', 'Проверка', 'Подписание', 'Отправка'];
@@ -46,6 +47,7 @@ function formatValue(field: CatalogEntry['fields'][number], value: FieldValue | 
 
 /** What will be signed, as the reader of the printable form sees it. */
 function ReviewSummary({ entry, title, data, files }: { entry: CatalogEntry; title: string; data: Data; files: WizardFile[] }) {
+  const tr = useTr();
   return (
     <Descriptions bordered size="small" column={1} style={{ marginTop: 16 }} title={title || entry.title} data-testid="review-summary">
       {entry.fields.map((field) => (
@@ -53,7 +55,7 @@ function ReviewSummary({ entry, title, data, files }: { entry: CatalogEntry; tit
           {formatValue(field, data[field.key])}
         </Descriptions.Item>
       ))}
-      <Descriptions.Item label="Приложения">
+      <Descriptions.Item label={tr(tr('Приложения', 'Attachments'), 'Attachments')}>
         {files.length === 0 ? '—' : (
           <ul style={{ margin: 0, paddingLeft: 18 }}>
             {files.map((file) => (
@@ -69,10 +71,11 @@ function ReviewSummary({ entry, title, data, files }: { entry: CatalogEntry; tit
 }
 
 function TypeStep({ catalog, onChoose }: { catalog: CatalogEntry[]; onChoose: (entry: CatalogEntry) => void }) {
+  const tr = useTr();
   const [filter, setFilter] = useState('');
   const groups: Array<[string, CatalogEntry[]]> = [
-    ['Отчёты', catalog.filter((entry) => entry.kind === 'report')],
-    ['Заявления', catalog.filter((entry) => entry.kind === 'application')],
+    [tr('Отчёты', 'Reports'), catalog.filter((entry) => entry.kind === 'report')],
+    [tr('Заявления', 'Applications'), catalog.filter((entry) => entry.kind === 'application')],
   ];
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -82,7 +85,7 @@ function TypeStep({ catalog, onChoose }: { catalog: CatalogEntry[]; onChoose: (e
           <List
             dataSource={entries.filter((entry) => filter === '' || `${entry.title} ${entry.description}`.toLowerCase().includes(filter))}
             renderItem={(entry) => (
-              <List.Item actions={[<Button key="choose" onClick={() => onChoose(entry)} aria-label={`Выбрать: ${entry.title}`}>Выбрать</Button>]}>
+              <List.Item actions={[<Button key="choose" onClick={() => onChoose(entry)} aria-label={`Выбрать: ${entry.title}`}>{tr(tr('Выбрать', 'Choose'), 'Choose')}</Button>]}>
                 <List.Item.Meta title={entry.title} description={`${entry.description} ${entry.domain === 'nature' ? '· природопользование' : '· недропользование'}`} />
               </List.Item>
             )}
@@ -95,6 +98,7 @@ function TypeStep({ catalog, onChoose }: { catalog: CatalogEntry[]; onChoose: (e
 
 /** The wizard. */
 export function WizardPage() {
+  const tr = useTr();
   const { cabinet, route, navigate } = useSession();
   const catalog = useApi('catalog:list', {});
   const licenses = useApi('licenses:list', {}, cabinet?.organisation !== undefined);
@@ -259,14 +263,14 @@ export function WizardPage() {
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <Typography.Title level={2}>{entry?.title ?? 'Новое заявление или отчёт'}</Typography.Title>
+      <Typography.Title level={2}>{entry?.title ?? tr('Новое заявление или отчёт', 'New application or report')}</Typography.Title>
       {replacesPackageId !== undefined && <Alert type="info" showIcon title="Исправление отправленного пакета" description="Новая версия будет связана с прежней: кабинет увидит, что это исправление." />}
       <Steps current={step} items={stepTitles.map((item) => ({ title: item }))} size="small" />
       {offline && step > 0 && step < 5 && (
         <Alert type="info" showIcon title="Работа без входа: реквизиты организации из последнего входа" description="Заявление можно заполнить, проверить и подписать сейчас; отправленный пакет подождёт в исходящих и уйдёт после входа в кабинет." />
       )}
       {organisation === undefined && step > 0 && step < 5 && (
-        <Alert type="warning" showIcon title="Организация не выбрана" description="Печатная форма и подписание берут реквизиты организации: войдите в кабинет и выберите организацию. Заполненное сохранится в черновике." action={<Button onClick={() => navigate({ section: 'login' })}>Войти</Button>} />
+        <Alert type="warning" showIcon title={tr(tr('Организация не выбрана', 'No organisation chosen'), 'No organisation chosen')} description="Печатная форма и подписание берут реквизиты организации: войдите в кабинет и выберите организацию. Заполненное сохранится в черновике." action={<Button onClick={() => navigate({ section: 'login' })}>{tr(tr('Войти', 'Log in'), 'Log in')}</Button>} />
       )}
       {error !== undefined && <ApiErrorAlert error={error} />}
 
@@ -275,7 +279,7 @@ export function WizardPage() {
       {step === 1 && entry !== undefined && (
         <Card>
           <Form layout="vertical" requiredMark onSubmitCapture={(event) => event.preventDefault()}>
-            <Form.Item label="Название пакета" help="Так пакет будет называться в списке и в кабинете.">
+            <Form.Item label={tr(tr('Название пакета', 'Package title'), 'Package title')} help={tr(tr('Так пакет будет называться в списке и в кабинете.', 'The package\'s name in the list and in the cabinet.'), 'The package\'s name in the list and in the cabinet.')}>
               <Input aria-label="Название пакета" value={title} maxLength={300} onChange={(event) => setTitle(event.target.value)} />
             </Form.Item>
             {organisation !== undefined && (
@@ -300,7 +304,7 @@ export function WizardPage() {
             ))}
           </Form>
           <Space>
-            <Button onClick={() => setStep(0)}>Другой вид документа</Button>
+            <Button onClick={() => setStep(0)}>{tr(tr('Другой вид документа', 'Another document type'), 'Another document type')}</Button>
             <Button
               type="primary"
               onClick={() => {
@@ -319,16 +323,16 @@ export function WizardPage() {
         <>
           <DocumentsStep entry={entry} files={files} onChange={setFiles} problems={documentProblems} />
           <Space>
-            <Button onClick={() => setStep(1)}>Назад</Button>
+            <Button onClick={() => setStep(1)}>{tr(tr('Назад', 'Back'), 'Back')}</Button>
             <Button type="primary" onClick={() => void review()}>
-              Далее: проверка
+              {tr('Далее: проверка', 'Next: review')}
             </Button>
           </Space>
         </>
       )}
 
       {step === 3 && entry !== undefined && (
-        <Card title="Проверка перед подписанием">
+        <Card title={tr(tr('Проверка перед подписанием', 'Review before signing'), 'Review before signing')}>
           {problems.length > 0 ? (
             <Alert
               type="error"
@@ -343,30 +347,30 @@ export function WizardPage() {
               }
             />
           ) : (
-            <Alert type="success" showIcon title="Все поля и документы соответствуют требованиям." />
+            <Alert type="success" showIcon title={tr(tr('Все поля и документы соответствуют требованиям.', 'All fields and documents meet the rules.'), 'All fields and documents meet the rules.')} />
           )}
           {rendered === undefined && error === undefined && <Progress percent={100} status="active" showInfo={false} />}
           {rendered !== undefined && <ReviewSummary entry={entry} title={title} data={data} files={files} />}
           <Space style={{ marginTop: 16 }}>
-            <Button onClick={() => setStep(problems.some((problem) => !problem.target.startsWith('documents.')) ? 1 : 2)}>Исправить</Button>
+            <Button onClick={() => setStep(problems.some((problem) => !problem.target.startsWith('documents.')) ? 1 : 2)}>{tr(tr('Исправить', 'Fix'), 'Fix')}</Button>
             {rendered !== undefined && (
               <Button
                 onClick={() =>
                   void callApi('files:read', { path: rendered.pdfPath }).then((result) => result.ok && saveBase64(result.value.name, result.value.mediaType, result.value.contentBase64))
                 }
               >
-                Сохранить PDF
+                {tr('Сохранить PDF', 'Save PDF')}
               </Button>
             )}
             <Button type="primary" disabled={problems.length > 0 || rendered === undefined} onClick={() => setStep(4)}>
-              Далее: подписание
+              {tr('Далее: подписание', 'Next: signing')}
             </Button>
           </Space>
         </Card>
       )}
 
       {step === 4 && entry !== undefined && (
-        <Card title="Подписание электронной подписью">
+        <Card title={tr(tr('Подписание электронной подписью', 'Signing with the electronic signature'), 'Signing with the electronic signature')}>
           <Typography.Paragraph type="secondary">
             Будут подписаны печатная форма, XML и каждый приложенный документ ({files.length}), затем опись пакета — одним вводом PIN-кода.
           </Typography.Paragraph>
@@ -377,14 +381,14 @@ export function WizardPage() {
           )}
           <Space style={{ marginTop: 16 }}>
             <Button onClick={() => setStep(3)} disabled={busy}>
-              Назад
+              {tr('Назад', 'Back')}
             </Button>
             <Button type="primary" loading={busy} disabled={signer.certificate === undefined || !signer.pin} onClick={() => void sign()}>
-              Подписать
+              {tr('Подписать', 'Sign')}
             </Button>
             {busy && (
               // Stopping between documents is safe: nothing is written until the package is complete.
-              <Button onClick={() => void callApi('operations:cancel', { operationId: operationId.current })}>Отменить</Button>
+              <Button onClick={() => void callApi('operations:cancel', { operationId: operationId.current })}>{tr(tr('Отменить', 'Cancel'), 'Cancel')}</Button>
             )}
           </Space>
         </Card>
@@ -395,13 +399,13 @@ export function WizardPage() {
           {sent === undefined ? (
             <Result
               status="success"
-              title="Пакет подписан"
+              title={tr(tr('Пакет подписан', 'Package signed'), 'Package signed')}
               subTitle="Пакет сохранён на компьютере. Отправьте его сейчас или позже из раздела «Пакеты и заявления»: без связи он подождёт в исходящих."
               extra={
                 <Space direction="vertical" align="center">
                   {cabinet?.profile.kind === 'stand' && (
                     <Space>
-                      <span>Учебный сценарий:</span>
+                      <span>{tr(tr('Учебный сценарий:', 'Training scenario:'), 'Training scenario:')}</span>
                       <Select
                         aria-label="Учебный сценарий"
                         value={trainingOutcome}
@@ -417,9 +421,9 @@ export function WizardPage() {
                   )}
                   {!canSend && organisation?.role === 'auditor' && <Alert type="warning" showIcon title="Роль «Аудитор» не даёт права отправлять пакеты." description="Передайте пакет сотруднику или руководителю организации." />}
                   <Space>
-                    <Button onClick={() => navigate({ section: 'package', packageId: built.packageId })}>Открыть пакет</Button>
+                    <Button onClick={() => navigate({ section: 'package', packageId: built.packageId })}>{tr(tr('Открыть пакет', 'Open the package'), 'Open the package')}</Button>
                     <Button type="primary" loading={busy} onClick={() => void submit()} disabled={organisation === undefined}>
-                      Отправить в кабинет
+                      {tr('Отправить в кабинет', 'Send to the cabinet')}
                     </Button>
                   </Space>
                 </Space>
@@ -432,8 +436,8 @@ export function WizardPage() {
                 sent.registrationNumber !== undefined
                   ? `Пакет принят, регистрационный номер ${sent.registrationNumber}`
                   : outboxPhase(sent) === 'refused'
-                    ? 'Пакет не отправлен'
-                    : 'Пакет в исходящих'
+                    ? tr('Пакет не отправлен', 'Package not sent')
+                    : tr('Пакет в исходящих', 'Package in the outbox')
               }
               subTitle={
                 <Space direction="vertical">
@@ -447,9 +451,9 @@ export function WizardPage() {
               extra={
                 <Space>
                   <Button type="primary" onClick={() => navigate({ section: 'package', packageId: built.packageId })}>
-                    Следить за статусом
+                    {tr('Следить за статусом', 'Follow the status')}
                   </Button>
-                  <Button onClick={() => navigate({ section: 'home' })}>На главную</Button>
+                  <Button onClick={() => navigate({ section: 'home' })}>{tr(tr('На главную', 'Home'), 'Home')}</Button>
                 </Space>
               }
             />
