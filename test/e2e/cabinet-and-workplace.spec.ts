@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { PDFDocument } from 'pdf-lib';
@@ -97,6 +97,16 @@ test.describe('a cabinet that goes away and comes back', () => {
     stand = await startStandProcess({ port, dataDir: standDir });
     await expect(item).toContainText('отправлен', { timeout: 60_000 });
     await expect(item).toContainText(/рег\. №/, { timeout: 30_000 });
+
+    // The password login's session carries on to the decision, as the signature login's does.
+    await page.getByRole('menuitem', { name: 'Пакеты и заявления' }).click();
+    await page.getByRole('cell', { name: 'Отчёт о добыче' }).first().click();
+    await expect(page.getByTestId('package-status')).toHaveText('Одобрено', { timeout: 45_000 });
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: /^Скачать/ }).first().click();
+    const decision = path.join(workplace.dataDir, 'decision-after-outage.pdf');
+    await (await download).saveAs(decision);
+    expect(readFileSync(decision).subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 });
 
