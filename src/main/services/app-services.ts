@@ -1,7 +1,7 @@
 /**
  * The app's services, built the same way for both shells (Electron in src/main/app, browser mode in
  * src/main/host): the token process and its watch, the cabinet with its outbox and the embedded
- * training stand, the local database (`<data>/nedradesk.db`) with package records and the journal,
+ * training stand, the local database (`<data>/nedradesk.db`) with package records, the outbox's queue and the journal,
  * and the handlers of the API contract. The shells add only what is theirs: windows, IPC, HTTP.
  */
 import path from 'node:path';
@@ -12,7 +12,8 @@ import { startStand, type StandOptions } from '../../stand/server';
 import { createLogger } from '../log/logger';
 import { openStore, type StoreDatabase } from '../store/database';
 import { cabinetListStore } from '../store/cabinet-lists';
-import { rememberedOrganisation, rememberOrganisation } from '../store/repositories';
+import { sqliteOutboxStorage } from '../store/outbox-store';
+import { rememberedOrganisation, rememberOrganisation, putDocument } from '../store/repositories';
 import { TokenSupervisor, type TokenProcessLauncher } from '../token/token-supervisor';
 import type { TokenService } from '../token/token-service';
 import { CabinetService, type CabinetServiceOptions, type OrganisationMemory } from './cabinet-service';
@@ -118,13 +119,15 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     memory: organisationMemory(store),
     // Licenses, deadlines and notifications kept per organisation, for work without a session.
     lists: cabinetListStore(store),
+    // The outbox's queue is the `outbox` table; an `outbox.json` of an earlier version is imported once.
+    outboxStorage: sqliteOutboxStorage(store, { legacyFile: path.join(dataDir, 'outbox.json') }),
     // «Учебный стенд»: started inside the app on demand, with its own database in the data folder.
     startStand: async () => startStand({ dataDir: path.join(dataDir, 'stand'), trustAnchors: await trustAnchors(), log: () => undefined, ...stand }),
     ...options.cabinet,
     onOutboxChange: (items) => emit('outbox:changed', { items }),
     onStatus,
   });
-  const handlers = createHandlers({ mode: options.mode, version: options.version, tokens, cabinet, dataDir, trustAnchors, emit, records, journal });
+  const handlers = createHandlers({ mode: options.mode, version: options.version, tokens, cabinet, dataDir, trustAnchors, emit, records, journal, storeDocument: (bytes, meta) => putDocument(store, dataDir, bytes, meta) });
   const stopWatching = tokens instanceof TokenSupervisor ? tokens.watchTokens((list) => emit('tokens:changed', { tokens: list })) : undefined;
   let closing: Promise<void> | undefined;
 

@@ -40,7 +40,21 @@ export interface ServiceContext {
   records?: PackageRecords | undefined;
   /** The journal of what the user did. */
   journal?: JournalService | undefined;
+  /** Content-addressed document storage of the local database (attachments, dropped files). */
+  storeDocument?: ((bytes: Uint8Array, meta: { originalName: string; mediaType: string }) => Promise<{ path: string }>) | undefined;
 }
+
+const mediaTypesByExtension: Record<string, string> = {
+  '.pdf': 'application/pdf',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.xml': 'application/xml',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.sig': 'application/pkcs7-signature',
+  '.p7s': 'application/pkcs7-signature',
+};
 
 async function readAll(paths: readonly string[] | undefined): Promise<Uint8Array[]> {
   return Promise.all(
@@ -142,6 +156,11 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
       },
       'files:stage': async (input) => {
         const bytes = Buffer.from(input.contentBase64, 'base64');
+        // Kept by content in the local database's document store: the same scan dropped twice is stored
+        // once, and a draft's attachments outlive the session. The name travels separately (fileName).
+        if (context.storeDocument !== undefined) {
+          return context.storeDocument(bytes, { originalName: input.name, mediaType: mediaTypesByExtension[path.extname(input.name).toLowerCase()] ?? 'application/octet-stream' });
+        }
         const directory = path.join(dataDir(), 'staged', randomUUID());
         await mkdir(directory, { recursive: true });
         const target = path.join(directory, safeEntryName(input.name));

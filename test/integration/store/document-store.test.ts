@@ -1,0 +1,56 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppServices, type AppServices } from '../../../src/main/services/app-services';
+import { LocalTokenService } from '../../../src/main/token/token-service';
+import type { ApiMethod, ApiOutput } from '../../../src/shared/api';
+import { AppError } from '../../../src/shared/errors';
+import { TokenFactory } from '../../fixtures/softhsm';
+
+let app: AppServices;
+let tokens: LocalTokenService;
+let dataDir: string;
+
+async function call<M extends ApiMethod>(method: M, input: unknown): Promise<ApiOutput<M>> {
+  const result = await app.dispatch(method, input);
+  if (!result.ok) throw AppError.fromData(result.error);
+  return result.value as ApiOutput<M>;
+}
+
+beforeAll(async () => {
+  const factory = await TokenFactory.create();
+  process.env.SOFTHSM2_CONF = factory.confPath;
+  tokens = LocalTokenService.open({ explicit: factory.module });
+  dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'nedradesk-documents-')), 'data');
+  app = createAppServices({ mode: 'browser', version: 'test', dataDir, tokens, emit: () => undefined });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await tokens?.close();
+});
+
+describe('dropped files in the content-addressed document store', () => {
+  it('keeps a dropped file once by its SHA-256, with its name and type in the database, and inspects it by the name given', async () => {
+    const scan = Buffer.from('%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const first = await call('files:stage', { name: 'Копия лицензии.pdf', contentBase64: scan.toString('base64') });
+    const again = await call('files:stage', { name: 'лицензия (2).pdf', contentBase64: scan.toString('base64') });
+    expect(again.path).toBe(first.path);
+    const sha256 = path.basename(first.path);
+    expect(first.path).toBe(path.join(dataDir, 'documents', sha256.slice(0, 2), sha256.slice(2, 4), sha256));
+    expect(readFileSync(first.path).equals(scan)).toBe(true);
+
+    const database = new Database(path.join(dataDir, 'nedradesk.db'), { readonly: true });
+    try {
+      const rows = database.prepare('SELECT sha256, size, media_type, original_name FROM documents').all();
+      expect(rows).toEqual([{ sha256, size: scan.length, media_type: 'application/pdf', original_name: 'Копия лицензии.pdf' }]);
+    } finally {
+      database.close();
+    }
+    const inspection = await call('documents:inspect', { path: first.path, fileName: 'Копия лицензии.pdf' });
+    expect(inspection).toMatchObject({ fileName: 'Копия лицензии.pdf', declaredFormat: 'pdf', detectedFormat: 'pdf' });
+    expect(existsSync(path.join(dataDir, 'staged'))).toBe(false);
+  });
+});
