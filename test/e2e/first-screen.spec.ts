@@ -1,14 +1,16 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startBuiltWebHost, type RunningWebHost } from '../support/web-host-process';
 
 let host: RunningWebHost;
+let dataDir: string;
 
 test.beforeAll(async () => {
-  // A new user's data folder: the first run, in Russian, whatever earlier runs chose.
-  host = await startBuiltWebHost({ NEDRADESK_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'nedradesk-first-screen-')) });
+  // A new user's data folder, named by --data-dir: the first run, in Russian, whatever earlier runs chose.
+  dataDir = mkdtempSync(path.join(tmpdir(), 'nedradesk-first-screen-'));
+  host = await startBuiltWebHost({}, ['--data-dir', dataDir]);
 });
 
 test.afterAll(async () => {
@@ -34,6 +36,9 @@ test('browser mode shows the Russian first screen with the window title and the 
   await page.getByRole('menuitem', { name: 'Journal' }).click();
   await expect(page.getByRole('button', { name: 'Export CSV' })).toBeVisible();
   await page.screenshot({ path: 'docs/screenshots/english-journal.png' });
+  // The language chosen is kept in the folder --data-dir named, with the local database.
+  expect(JSON.parse(readFileSync(path.join(dataDir, 'settings.json'), 'utf8'))).toMatchObject({ locale: 'en', firstRunDone: true });
+  expect(existsSync(path.join(dataDir, 'nedradesk.db'))).toBe(true);
 });
 
 test('the host refuses API calls without the per-launch secret and from a foreign Host', async ({ request }) => {

@@ -9,9 +9,9 @@ export interface RunningWebHost {
 }
 
 /** Starts `dist/main/web.cjs` on a free port and resolves with the address it prints. */
-export function startBuiltWebHost(extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningWebHost> {
+export function startBuiltWebHost(extraEnv: NodeJS.ProcessEnv = {}, extraArgs: readonly string[] = []): Promise<RunningWebHost> {
   const entry = path.resolve('dist/main/web.cjs');
-  const child = spawn(process.execPath, [entry, '--port', '0'], { env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [entry, '--port', '0', ...extraArgs], { env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`web host did not start: ${output}`)), 15_000);

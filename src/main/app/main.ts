@@ -6,6 +6,7 @@ import { app, BrowserWindow, Menu, Notification, session, shell } from 'electron
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createAppServices, type AppServices } from '../services/app-services';
+import { dataDirFromArguments } from '../core/files/data-dir';
 import { appVersion } from '../version';
 import { apiEventNames, ipcEventChannelOf, type ApiEventName, type ApiEvents } from '../../shared/api';
 import { packageStatuses } from '../../shared/cabinet';
@@ -73,7 +74,7 @@ if (!app.requestSingleInstanceLock()) {
     services = createAppServices({
       mode: 'electron',
       version: appVersion,
-      dataDir: process.env.NEDRADESK_DATA_DIR ?? app.getPath('userData'),
+      dataDir: dataDirFromArguments(process.argv.slice(1)) ?? process.env.NEDRADESK_DATA_DIR ?? app.getPath('userData'),
       launchTokenProcess: utilityProcessLauncher(),
       emit,
       // A desktop notification: the accountant need not keep the window in view.

@@ -3,7 +3,7 @@
  * Used where the Electron runtime is absent, by end-to-end tests and in development.
  */
 import path from 'node:path';
-import { resolveDataDir } from '../core/files/data-dir';
+import { dataDirFromArguments, resolveDataDir } from '../core/files/data-dir';
 import { createAppServices } from '../services/app-services';
 import { childProcessLauncher } from '../token/token-supervisor';
 import { appVersion } from '../version';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const services = createAppServices({
     mode: 'browser',
     version: appVersion,
-    dataDir: resolveDataDir(),
+    dataDir: resolveDataDir(dataDirFromArguments(process.argv.slice(2))),
     // PKCS#11 runs in its own child process (token-process.cjs next to this bundle).
     launchTokenProcess: childProcessLauncher({ entry: path.join(__dirname, 'token-process.cjs') }),
     emit: (event, payload) => hostRef.current?.emit(event, payload),

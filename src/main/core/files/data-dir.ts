@@ -12,3 +12,12 @@ export function resolveDataDir(explicit?: string): string {
   if (process.platform === 'win32') return path.join(process.env.APPDATA ?? path.join(homedir(), 'AppData', 'Roaming'), 'NedraDesk');
   return path.join(process.env.XDG_CONFIG_HOME ?? path.join(homedir(), '.config'), 'NedraDesk');
 }
+
+/** The folder named by `--data-dir DIR` (or `--data-dir=DIR`) among command-line arguments, if any. */
+export function dataDirFromArguments(argv: readonly string[]): string | undefined {
+  for (const [index, argument] of argv.entries()) {
+    if (argument === '--data-dir') return argv[index + 1];
+    if (argument.startsWith('--data-dir=')) return argument.slice('--data-dir='.length);
+  }
+  return undefined;
+}
