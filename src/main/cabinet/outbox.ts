@@ -2,22 +2,35 @@
  * The outbox: a package is queued on disk first, then a worker sends it when the cabinet is
  * reachable. Every package has one idempotency key (its manifest's package id), so retries after
  * network errors, 5xx, a crash or a restart never create a second order. Network errors and 5xx
- * back off exponentially; the cabinet's refusals stop with their reason. The queue file is
- * rewritten atomically on every change: nothing queued is lost.
+ * back off exponentially; the cabinet's refusals stop with their reason. The queue is kept in the
+ * storage the outbox is handed (the local database in the app): every change of an item is saved,
+ * as one short transaction, before anyone is told of it — nothing queued is lost.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { OutboxItem } from '../../shared/api';
 import { finalStatuses, type Order } from '../../shared/cabinet';
 import { AppError } from '../../shared/errors';
-import { writeFileAtomic } from '../core/files/atomic-write';
 import { createLogger } from '../log/logger';
 import type { CabinetClient } from './cabinet-client';
 
 const log = createLogger('cabinet.outbox');
 
+/** A queued item as kept: what the UI sees, the idempotency key (the package's id) and the stand's training outcome. */
+export interface OutboxRecord extends OutboxItem {
+  idempotencyKey: string;
+  trainingOutcome: string | undefined;
+}
+
+/** Where the queue is kept (the local database in the app). Every call is one short transaction. */
+export interface OutboxStorage {
+  /** Every item, in the order they were queued. */
+  load(): OutboxRecord[];
+  /** Inserts an item or replaces it (by id) with its current fields. */
+  save(item: OutboxRecord): void;
+}
+
 export interface OutboxOptions {
-  file: string;
+  storage: OutboxStorage;
   /** The client for an organisation, or undefined while nobody is logged in. */
   client: (organisationOid: string) => CabinetClient | undefined;
   onChange?: (items: OutboxItem[]) => void;
@@ -44,10 +57,7 @@ export interface OutboxSubmission {
   trainingOutcome?: string | undefined;
 }
 
-interface StoredItem extends OutboxItem {
-  idempotencyKey: string;
-  trainingOutcome: string | undefined;
-}
+type StoredItem = OutboxRecord;
 
 const refusalCodes = new Set(['PUSH_DENIED', 'INVALID_FILES_STRUCTURE', 'FILES_VERIFICATION_FAILED', 'CABINET_ERROR', 'FILE_NOT_FOUND', 'FILE_UNREADABLE']);
 
@@ -60,17 +70,12 @@ export class Outbox {
   private stopped = false;
 
   constructor(private readonly options: OutboxOptions) {
-    this.items = Outbox.load(options.file);
+    this.items = options.storage.load();
     // A send interrupted by a crash is retried: the idempotency key makes it safe.
-    for (const item of this.items) if (item.state === 'sending') item.state = 'waiting';
-  }
-
-  private static load(file: string): StoredItem[] {
-    try {
-      return JSON.parse(readFileSync(file, 'utf8')) as StoredItem[];
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw new AppError('FILE_UNREADABLE', { path: file, reason: 'outbox file damaged' }, { cause: error });
+    for (const item of this.items) {
+      if (item.state !== 'sending') continue;
+      item.state = 'waiting';
+      options.storage.save(item);
     }
   }
 
@@ -85,8 +90,17 @@ export class Outbox {
       .map(({ idempotencyKey: _key, trainingOutcome: _outcome, ...item }) => item);
   }
 
-  private async save(): Promise<void> {
-    await writeFileAtomic(this.options.file, JSON.stringify(this.items, null, 1));
+  /** Keeps one item's change, then tells the listener. */
+  private save(item: StoredItem): void {
+    try {
+      this.options.storage.save(item);
+    } catch (error) {
+      // After stop() the storage may be closed: a send finishing late leaves its last kept state,
+      // as a crash would ('sending' goes back to 'waiting' on start; the idempotency key keeps one order).
+      if (!this.stopped) throw error;
+      log.warn('outbox change not kept after stop', { item: item.id, state: item.state });
+      return;
+    }
     this.options.onChange?.(this.list());
   }
 
@@ -114,7 +128,13 @@ export class Outbox {
       updatedAt: at,
     };
     this.items.push(item);
-    await this.save();
+    try {
+      this.save(item);
+    } catch (error) {
+      // Not kept, not queued: the caller sees the error and nothing waits that a restart would lose.
+      this.items.splice(this.items.indexOf(item), 1);
+      throw error;
+    }
     const queued = this.public(item);
     this.kick();
     return queued;
@@ -173,13 +193,13 @@ export class Outbox {
     item.state = 'sending';
     item.attempts += 1;
     item.updatedAt = this.now().toISOString();
-    await this.save();
+    this.save(item);
     try {
       const created = await client.createOrder({ serviceCode: item.typeCode, title: item.title, idempotencyKey: item.idempotencyKey, ...(item.trainingOutcome ? { trainingOutcome: item.trainingOutcome } : {}) });
       item.orderId = created.orderId;
       const firstSend = item.status !== 'sent';
       item.status = 'sent';
-      await this.save();
+      this.save(item);
       if (firstSend) this.options.onStatus?.(this.public(item), { packageId: item.idempotencyKey, order: undefined });
       const order = await client.push(created.orderId, item.packagePath, { packageId: item.idempotencyKey });
       this.applyOrder(item, order);
@@ -205,7 +225,7 @@ export class Outbox {
       log.warn('send failed', { item: item.id, code: appError.code, attempts: item.attempts });
     }
     item.updatedAt = this.now().toISOString();
-    await this.save();
+    this.save(item);
   }
 
   /** Takes an order's status from the cabinet (push answer or sync). */
@@ -220,15 +240,14 @@ export class Outbox {
 
   /** Status sync: orders changed since the last sync update the items that sent them. */
   async sync(orders: readonly Order[]): Promise<void> {
-    let changed = false;
     for (const order of orders) {
       const item = this.items.find((candidate) => candidate.orderId === order.orderId);
       if (item !== undefined && this.applyOrder(item, order)) {
         item.updatedAt = this.now().toISOString();
-        changed = true;
+        this.save(item);
       }
     }
-    if (changed) await this.save();
+    return Promise.resolve();
   }
 
   /** Items whose orders may still change. */

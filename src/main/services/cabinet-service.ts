@@ -17,10 +17,12 @@ import type { CabinetNotification, License, Order, OrganisationRole, Person, Rep
 import { AppError } from '../../shared/errors';
 import { CabinetClient } from '../cabinet/cabinet-client';
 import { CabinetSession, loginWithSignature, startBrowserLogin, type BrowserLogin } from '../cabinet/identity-client';
-import { Outbox, type OutboxStatusChange } from '../cabinet/outbox';
+import { Outbox, type OutboxStatusChange, type OutboxStorage } from '../cabinet/outbox';
 import type { Signer } from '../core/crypto/algorithms';
 import { writeFileAtomic } from '../core/files/atomic-write';
 import { createLogger } from '../log/logger';
+import { openStore, type StoreDatabase } from '../store/database';
+import { sqliteOutboxStorage } from '../store/outbox-store';
 
 const log = createLogger('cabinet.service');
 
@@ -77,6 +79,11 @@ export interface CabinetServiceOptions {
   memory?: OrganisationMemory;
   /** Keeps licenses, deadlines and notifications for work without a session; without it lists need the cabinet. */
   lists?: CabinetListMemory;
+  /**
+   * Where the outbox's queue is kept (the app hands its database's). Without it the service opens
+   * the local database in `dataDir` itself, imports an old `outbox.json` there, and closes it on close().
+   */
+  outboxStorage?: OutboxStorage;
   startStand?: () => Promise<EmbeddedStand>;
   onOutboxChange?: (items: OutboxItem[]) => void;
   onStatus?: (item: OutboxItem, change: OutboxStatusChange) => void;
@@ -107,18 +114,32 @@ export class CabinetService {
   private listsRefreshedAt = 0;
   private listsRefresh: Promise<void> | undefined;
   readonly outbox: Outbox;
+  /** The database the service opened for the outbox when it was handed no storage. */
+  private ownStore: StoreDatabase | undefined;
 
   constructor(private readonly options: CabinetServiceOptions) {
     mkdirSync(options.dataDir, { recursive: true });
     this.profile = this.loadProfile();
     this.remembered = this.recall();
     this.outbox = new Outbox({
-      file: path.join(options.dataDir, 'outbox.json'),
+      storage: options.outboxStorage ?? this.openOutboxStorage(),
       client: (organisationOid) => (this.organisation?.organisationOid === organisationOid ? this.client() : undefined),
       ...(options.onOutboxChange ? { onChange: options.onOutboxChange } : {}),
       ...(options.onStatus ? { onStatus: options.onStatus } : {}),
       ...(options.outboxBaseDelayMs !== undefined ? { baseDelayMs: options.outboxBaseDelayMs } : {}),
     });
+  }
+
+  private openOutboxStorage(): OutboxStorage {
+    const store = openStore({ dataDir: this.options.dataDir });
+    try {
+      const storage = sqliteOutboxStorage(store, { legacyFile: path.join(this.options.dataDir, 'outbox.json') });
+      this.ownStore = store;
+      return storage;
+    } catch (error) {
+      store.close();
+      throw error;
+    }
   }
 
   private loadProfile(): Profile {
@@ -413,5 +434,8 @@ export class CabinetService {
     // The copy is written before the database behind it closes.
     await this.listsRefresh;
     await this.stand?.close();
+    // Its own database closes last; a send still finishing keeps what it last saved (see Outbox.stop).
+    this.ownStore?.close();
+    this.ownStore = undefined;
   }
 }

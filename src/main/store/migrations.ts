@@ -120,8 +120,31 @@ CREATE INDEX notifications_unread ON notifications(organisation_oid, read, at DE
 CREATE INDEX notifications_pending ON notifications(organisation_oid) WHERE read_pending = 1;
 `;
 
+/**
+ * 4: the outbox's queue, which lived in `outbox.json`. The table of migration 1 was never written
+ * and referred to `packages(id)`, which a package submitted from a file or the command line may not
+ * have; it is made again with every field of a queued item as a column. `idempotency_key` is the
+ * package's manifest id: one row, and one cabinet order, per package.
+ */
+const outboxQueue = `
+DROP TABLE outbox;
+CREATE TABLE outbox (
+  id TEXT PRIMARY KEY, idempotency_key TEXT NOT NULL UNIQUE, package_path TEXT NOT NULL, type_code TEXT NOT NULL,
+  title TEXT NOT NULL, organisation_oid TEXT NOT NULL, training_outcome TEXT,
+  state TEXT NOT NULL CHECK (state IN ('waiting','sending','failed','done')),
+  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0), next_attempt_at TEXT, last_error_code TEXT, last_error_message TEXT,
+  order_id TEXT,
+  status TEXT NOT NULL CHECK (status IN ('draft','signed','queued','sent','accepted','processing','approved','needs-rework','rejected','cancelled')),
+  registration_number TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+  CHECK ((last_error_code IS NULL) = (last_error_message IS NULL))
+);
+CREATE INDEX outbox_queue ON outbox(created_at);
+CREATE INDEX outbox_order ON outbox(order_id) WHERE order_id IS NOT NULL;
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', up: (database) => database.exec(initial) },
   { version: 2, name: 'package-sources', up: (database) => database.exec(packageSources) },
   { version: 3, name: 'offline-lists', up: (database) => database.exec(offlineLists) },
+  { version: 4, name: 'outbox-queue', up: (database) => database.exec(outboxQueue) },
 ];
