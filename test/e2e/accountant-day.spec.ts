@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { buildJpeg } from '../unit/documents/document-files';
-import { chooseOption } from '../support/antd';
+import { attachReportFile, fillExtractionForm } from '../support/wizard';
 import { demoPin, startDemoWorkplace, type DemoWorkplace } from '../support/demo-workplace';
 
 let workplace: DemoWorkplace;
@@ -61,20 +61,12 @@ test('signature login, «Отчёт о добыче» with a PDF, signed, sent, 
   await loginBySignature(page, 'Петров Сергей Андреевич');
   await page.screenshot({ path: 'docs/screenshots/dashboard.png' });
 
-  await page.getByRole('menuitem', { name: 'Новое заявление или отчёт' }).click();
-  await page.getByRole('button', { name: 'Выбрать: Отчёт о добыче' }).click();
-  await page.getByLabel('Номер лицензии').fill('СЫК 01234 ТЭ');
-  await page.getByLabel('Отчётный период: год').fill('2025');
-  await page.getByLabel('Дата начала работ').fill('2025-01-10');
-  await page.getByLabel('Дата окончания работ').fill('2025-12-20');
-  await page.getByLabel('Участок недр (месторождение)').fill('Южно-Ухтинский участок');
-  await chooseOption(page, 'mineral', 'Вид полезного ископаемого', 'Нефть');
-  await page.getByLabel('Добыто за период', { exact: true }).fill('125000');
+  await fillExtractionForm(page, '125000');
   await expect(page.getByLabel('Ответственное лицо')).toHaveValue('Петров Сергей Андреевич');
   await page.screenshot({ path: 'docs/screenshots/wizard-form.png', fullPage: true });
   await page.getByRole('button', { name: 'Далее: документы' }).click();
 
-  await page.locator('[data-testid="documents-report-file"] input[type=file]').setInputFiles(await reportPdf());
+  await attachReportFile(page, await reportPdf());
   await expect(page.getByTestId('documents-report-file')).toContainText('соответствует требованиям');
   await page.getByRole('button', { name: 'Далее: проверка' }).click();
   await expect(page.getByText('Все поля и документы соответствуют требованиям.')).toBeVisible();
@@ -147,17 +139,9 @@ test('an auditor cannot send: the cabinet refuses and says why', async ({ page }
   test.setTimeout(90_000);
   await openApp(page);
   await loginBySignature(page, 'Орлов Денис Ильич');
-  await page.getByRole('menuitem', { name: 'Новое заявление или отчёт' }).click();
-  await page.getByRole('button', { name: 'Выбрать: Отчёт о добыче' }).click();
-  await page.getByLabel('Номер лицензии').fill('СЫК 01234 ТЭ');
-  await page.getByLabel('Отчётный период: год').fill('2025');
-  await page.getByLabel('Дата начала работ').fill('2025-01-10');
-  await page.getByLabel('Дата окончания работ').fill('2025-12-20');
-  await page.getByLabel('Участок недр (месторождение)').fill('Южно-Ухтинский участок');
-  await chooseOption(page, 'mineral', 'Вид полезного ископаемого', 'Нефть');
-  await page.getByLabel('Добыто за период', { exact: true }).fill('100');
+  await fillExtractionForm(page, '100');
   await page.getByRole('button', { name: 'Далее: документы' }).click();
-  await page.locator('[data-testid="documents-report-file"] input[type=file]').setInputFiles(await reportPdf());
+  await attachReportFile(page, await reportPdf());
   await page.getByRole('button', { name: 'Далее: проверка' }).click();
   await page.getByRole('button', { name: 'Далее: подписание' }).click();
   await page.getByRole('radio', { name: /Орлов Денис Ильич/ }).check();

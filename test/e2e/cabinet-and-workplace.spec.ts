@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { PDFDocument } from 'pdf-lib';
 import { loadTestPki } from '../fixtures/pki';
-import { chooseOption } from '../support/antd';
+import { attachReportFile, fillExtractionForm } from '../support/wizard';
 import { demoPin, startDemoWorkplace, type DemoWorkplace } from '../support/demo-workplace';
 import { freePort, startStandProcess, type StandProcess } from '../support/stand-process';
 
@@ -19,17 +19,9 @@ async function finishFirstRun(page: Page, cabinetUrl?: string): Promise<void> {
 }
 
 async function fillExtractionReport(page: Page, file: string): Promise<void> {
-  await page.getByRole('menuitem', { name: 'Новое заявление или отчёт' }).click();
-  await page.getByRole('button', { name: 'Выбрать: Отчёт о добыче' }).click();
-  await page.getByLabel('Номер лицензии').fill('СЫК 01234 ТЭ');
-  await page.getByLabel('Отчётный период: год').fill('2025');
-  await page.getByLabel('Дата начала работ').fill('2025-02-01');
-  await page.getByLabel('Дата окончания работ').fill('2025-11-30');
-  await page.getByLabel('Участок недр (месторождение)').fill('Южно-Ухтинский участок');
-  await chooseOption(page, 'mineral', 'Вид полезного ископаемого', 'Нефть');
-  await page.getByLabel('Добыто за период', { exact: true }).fill('4200');
+  await fillExtractionForm(page, '4200');
   await page.getByRole('button', { name: 'Далее: документы' }).click();
-  await page.locator('[data-testid="documents-report-file"] input[type=file]').setInputFiles(file);
+  await attachReportFile(page, file);
   await expect(page.getByTestId('documents-report-file')).toContainText('соответствует требованиям');
   await page.getByRole('button', { name: 'Далее: проверка' }).click();
   await page.getByRole('button', { name: 'Далее: подписание' }).click();
@@ -100,7 +92,9 @@ test.describe('a cabinet that goes away and comes back', () => {
 
     // The password login's session carries on to the decision, as the signature login's does.
     await page.getByRole('menuitem', { name: 'Пакеты и заявления' }).click();
-    await page.getByRole('cell', { name: 'Отчёт о добыче' }).first().click();
+    // No draft is left behind by the package built from it: the only row is the package.
+    await expect(page.getByText('Черновики')).toHaveCount(0);
+    await page.getByRole('row', { name: /Отчёт о добыче.*РН-/ }).click();
     await expect(page.getByTestId('package-status')).toHaveText('Одобрено', { timeout: 45_000 });
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: /^Скачать/ }).first().click();

@@ -83,7 +83,7 @@ export function DocumentsStep({ entry, files, onChange, problems }: DocumentsSte
             title={
               <Space wrap>
                 <span>{role.title}</span>
-                {required ? <Tag color="blue">{tr(tr('обязательно', 'required'), 'required')}</Tag> : <Tag>{condition ?? 'по необходимости'}</Tag>}
+                {required ? <Tag color="blue">{tr('обязательно', 'required')}</Tag> : <Tag>{condition ?? 'по необходимости'}</Tag>}
               </Space>
             }
           >
@@ -109,11 +109,11 @@ export function DocumentsStep({ entry, files, onChange, problems }: DocumentsSte
                       <Space wrap>
                         <Typography.Text strong>{file.fileName}</Typography.Text>
                         <Typography.Text type="secondary">{inspectionLine(file.inspection)}</Typography.Text>
-                        {fileProblems.length === 0 ? <Tag color="green">{tr(tr('соответствует требованиям', 'meets the rules'), 'meets the rules')}</Tag> : <Tag color="red">{tr(tr('не соответствует', 'does not meet the rules'), 'does not meet the rules')}</Tag>}
+                        {fileProblems.length === 0 ? <Tag color="green">{tr('соответствует требованиям', 'meets the rules')}</Tag> : <Tag color="red">{tr('не соответствует', 'does not meet the rules')}</Tag>}
                       </Space>
                       {needsDocumentDate(role.rule) && (
                         <Space>
-                          <span>{tr(tr('Дата документа:', 'Document date:'), 'Document date:')}</span>
+                          <span>{tr('Дата документа:', 'Document date:')}</span>
                           <Input
                             type="date"
                             aria-label={`Дата документа ${file.fileName}`}
@@ -156,7 +156,7 @@ export function DocumentsStep({ entry, files, onChange, problems }: DocumentsSte
                     <p className="ant-upload-drag-icon">
                       <InboxOutlined />
                     </p>
-                    <p>{tr(tr('Перетащите файл сюда или нажмите, чтобы выбрать', 'Drop a file here or click to choose'), 'Drop a file here or click to choose')}</p>
+                    <p>{tr('Перетащите файл сюда или нажмите, чтобы выбрать', 'Drop a file here or click to choose')}</p>
                   </>
                 )}
               </Upload.Dragger>

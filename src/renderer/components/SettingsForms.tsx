@@ -30,19 +30,19 @@ export function CabinetProfileForm() {
     setSaved(true);
   };
   return (
-    <Card title={tr(tr('Личный кабинет', 'Personal cabinet'), 'Personal cabinet')} size="small">
+    <Card title={tr('Личный кабинет', 'Personal cabinet')} size="small">
       <Space direction="vertical" style={{ width: '100%' }}>
         <Radio.Group value={kind} onChange={(event) => setKind(event.target.value as 'stand' | 'url')}>
           <Space direction="vertical">
-            <Radio value="stand">{tr(tr('Учебный стенд — для обучения, запускается внутри NedraDesk', 'Training stand: for practice, runs inside NedraDesk'), 'Training stand: for practice, runs inside NedraDesk')}</Radio>
-            <Radio value="url">{tr(tr('Кабинет по адресу', 'Cabinet at an address'), 'Cabinet at an address')}</Radio>
+            <Radio value="stand">{tr('Учебный стенд — для обучения, запускается внутри NedraDesk', 'Training stand: for practice, runs inside NedraDesk')}</Radio>
+            <Radio value="url">{tr('Кабинет по адресу', 'Cabinet at an address')}</Radio>
           </Space>
         </Radio.Group>
         {kind === 'url' && <Input aria-label="Адрес кабинета" placeholder="https://cabinet.example.ru" value={url} onChange={(event) => setUrl(event.target.value)} style={{ maxWidth: 480 }} />}
         {error !== undefined && <ApiErrorAlert error={error} />}
         <Space>
-          <Button type="primary" onClick={() => void save()} disabled={kind === 'url' && !/^https?:\/\/\S+$/.test(url)}>{tr(tr('Сохранить', 'Save'), 'Save')}</Button>
-          {saved && <Typography.Text type="success">{tr(tr('Сохранено.', 'Saved.'), 'Saved.')}</Typography.Text>}
+          <Button type="primary" onClick={() => void save()} disabled={kind === 'url' && !/^https?:\/\/\S+$/.test(url)}>{tr('Сохранить', 'Save')}</Button>
+          {saved && <Typography.Text type="success">{tr('Сохранено.', 'Saved.')}</Typography.Text>}
         </Space>
       </Space>
     </Card>
@@ -62,18 +62,18 @@ export function ModulesForm({ settings, onChange }: { settings: AppSettings; onC
     setPath('');
   };
   return (
-    <Card title={tr(tr('Библиотеки PKCS#11', 'PKCS#11 libraries'), 'PKCS#11 libraries')} size="small">
+    <Card title={tr('Библиотеки PKCS#11', 'PKCS#11 libraries')} size="small">
       <Typography.Paragraph type="secondary">
         Драйверы Рутокен, JaCarta, eToken и SoftHSM NedraDesk находит сам. Если токен не виден, укажите путь к библиотеке PKCS#11 его производителя (например, C:\Windows\System32\rtpkcs11ecp.dll или /usr/lib/librtpkcs11ecp.so).
       </Typography.Paragraph>
       <List size="small" dataSource={settings.pkcs11Modules} locale={{ emptyText: tr('Дополнительных библиотек нет.', 'No extra libraries.') }} renderItem={(item) => (
-        <List.Item actions={[<Button key="remove" type="link" danger onClick={() => void save(settings.pkcs11Modules.filter((module) => module !== item))}>{tr(tr('Убрать', 'Remove'), 'Remove')}</Button>]}>
+        <List.Item actions={[<Button key="remove" type="link" danger onClick={() => void save(settings.pkcs11Modules.filter((module) => module !== item))}>{tr('Убрать', 'Remove')}</Button>]}>
           <Typography.Text code>{item}</Typography.Text>
         </List.Item>
       )} />
       <Space.Compact style={{ width: '100%', maxWidth: 640, marginTop: 8 }}>
         <Input aria-label="Путь к библиотеке PKCS#11" placeholder="Путь к библиотеке .so или .dll" value={path} onChange={(event) => setPath(event.target.value)} />
-        <Button onClick={() => void save([...settings.pkcs11Modules, path.trim()])} disabled={path.trim() === ''}>{tr(tr('Добавить', 'Add'), 'Add')}</Button>
+        <Button onClick={() => void save([...settings.pkcs11Modules, path.trim()])} disabled={path.trim() === ''}>{tr('Добавить', 'Add')}</Button>
       </Space.Compact>
       {error !== undefined && <ApiErrorAlert error={error} />}
     </Card>
@@ -98,17 +98,17 @@ export function TrustAnchorsForm({ settings, onChange }: { settings: AppSettings
     else setError(result.error);
   };
   return (
-    <Card title={tr(tr('Корневые сертификаты удостоверяющих центров', 'Root certificates of certification authorities'), 'Root certificates of certification authorities')} size="small">
+    <Card title={tr('Корневые сертификаты удостоверяющих центров', 'Root certificates of certification authorities')} size="small">
       <Typography.Paragraph type="secondary">
         Нужны, чтобы проверять подписи и цепочки сертификатов. Корневой сертификат учебного стенда доверен всегда.
       </Typography.Paragraph>
       <List size="small" dataSource={settings.trustAnchors} locale={{ emptyText: tr('Импортированных сертификатов нет.', 'No imported certificates.') }} renderItem={(anchor) => (
-        <List.Item actions={[<Button key="remove" type="link" danger onClick={() => void remove(anchor.sha256)}>{tr(tr('Удалить', 'Delete'), 'Delete')}</Button>]}>
+        <List.Item actions={[<Button key="remove" type="link" danger onClick={() => void remove(anchor.sha256)}>{tr('Удалить', 'Delete')}</Button>]}>
           <List.Item.Meta title={anchor.subject} description={`действует до ${formatDate(anchor.notAfter)} · SHA-256 ${anchor.sha256.slice(0, 16)}…`} />
         </List.Item>
       )} />
       <Upload showUploadList={false} accept=".cer,.crt,.pem,.der" beforeUpload={(file) => { void importFile(file); return false; }}>
-        <Button>{tr(tr('Импортировать сертификат (.cer, .crt, .pem)', 'Import a certificate (.cer, .crt, .pem)'), 'Import a certificate (.cer, .crt, .pem)')}</Button>
+        <Button>{tr('Импортировать сертификат (.cer, .crt, .pem)', 'Import a certificate (.cer, .crt, .pem)')}</Button>
       </Upload>
       {error !== undefined && <div style={{ marginTop: 8 }}><ApiErrorAlert error={error} /></div>}
     </Card>

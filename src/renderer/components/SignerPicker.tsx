@@ -64,7 +64,7 @@ export function SignerPicker({ value, onChange, onSubmit, attempt }: SignerPicke
   }, [only, value, onChange]);
 
   if (certificates.error !== undefined) return <ApiErrorAlert error={certificates.error} onRetry={certificates.reload} />;
-  if (certificates.loading && certificates.value === undefined) return <Spin description={tr(tr('Ищем сертификаты на токенах…', 'Looking for certificates on the tokens…'), 'Looking for certificates on the tokens…')} />;
+  if (certificates.loading && certificates.value === undefined) return <Spin description={tr('Ищем сертификаты на токенах…', 'Looking for certificates on the tokens…')} />;
   if (list.length === 0) return <Empty description="Сертификаты не найдены. Вставьте токен или смарт-карту с сертификатом; список обновится сам." />;
 
   return (
@@ -98,7 +98,7 @@ export function SignerPicker({ value, onChange, onSubmit, attempt }: SignerPicke
       {token?.pinFinalTry === true && <Alert type="warning" showIcon title="Осталась последняя попытка ввода PIN-кода." description="После ещё одной ошибки токен заблокируется. Проверьте раскладку и Caps Lock." />}
       {token?.pinCountLow === true && token.pinFinalTry !== true && <Alert type="warning" showIcon title="Были неверные попытки ввода PIN-кода." description="Вводите PIN-код внимательно: число попыток ограничено." />}
       <Space direction="vertical" size={4}>
-        <Typography.Text>{tr(tr('PIN-код токена', 'Token PIN'), 'Token PIN')}</Typography.Text>
+        <Typography.Text>{tr('PIN-код токена', 'Token PIN')}</Typography.Text>
         <Input.Password
           aria-label="PIN-код токена"
           autoComplete="off"

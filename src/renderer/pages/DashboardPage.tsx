@@ -61,11 +61,13 @@ export function DashboardPage() {
   const tr = useTr();
   const { cabinet, navigate } = useSession();
   const loggedIn = cabinet?.organisation !== undefined;
+  // Licenses, deadlines and notifications also come from the copy kept at the last login.
+  const withLists = loggedIn || cabinet?.offlineOrganisation !== undefined;
   const packages = useApi('packages:list', { offset: 0, limit: 5 });
   const outbox = useApi('outbox:list', {});
-  const notifications = useApi('notifications:list', {}, loggedIn);
-  const licenses = useApi('licenses:list', {}, loggedIn);
-  const deadlines = useApi('deadlines:list', {}, loggedIn);
+  const notifications = useApi('notifications:list', {}, withLists);
+  const licenses = useApi('licenses:list', {}, withLists);
+  const deadlines = useApi('deadlines:list', {}, withLists);
   const setOutbox = outbox.setValue;
   const reloadPackages = packages.reload;
   const reloadNotifications = notifications.reload;
@@ -97,8 +99,8 @@ export function DashboardPage() {
       {!loggedIn && (
         <Card>
           <Space direction="vertical">
-            <Typography.Text>{tr(tr('Войдите в личный кабинет, чтобы видеть статусы, лицензии, сроки и уведомления. Готовить и подписывать пакеты можно и без входа — они подождут в исходящих.', 'Log in to the cabinet to see statuses, licenses, deadlines and notifications. Packages can be prepared and signed without logging in: they wait in the outbox.'), 'Log in to the cabinet to see statuses, licenses, deadlines and notifications. Packages can be prepared and signed without logging in: they wait in the outbox.')}</Typography.Text>
-            <Button type="primary" onClick={() => navigate({ section: 'login' })}>{tr(tr('Войти через Госуслуги', 'Log in with Gosuslugi'), 'Log in with Gosuslugi')}</Button>
+            <Typography.Text>{tr('Войдите в личный кабинет, чтобы видеть статусы, лицензии, сроки и уведомления. Готовить и подписывать пакеты можно и без входа — они подождут в исходящих.', 'Log in to the cabinet to see statuses, licenses, deadlines and notifications. Packages can be prepared and signed without logging in: they wait in the outbox.')}</Typography.Text>
+            <Button type="primary" onClick={() => navigate({ section: 'login' })}>{tr('Войти через Госуслуги', 'Log in with Gosuslugi')}</Button>
           </Space>
         </Card>
       )}
@@ -113,15 +115,15 @@ export function DashboardPage() {
         ))}
         <Col xs={12} md={8} xl={4}>
           <Card size="small" className="stat-card" hoverable onClick={() => navigate({ section: 'notifications' })}>
-            <Statistic title={tr(tr('Новые уведомления', 'New notifications'), 'New notifications')} value={unread.length} />
+            <Statistic title={tr('Новые уведомления', 'New notifications')} value={unread.length} />
           </Card>
         </Col>
       </Row>
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={12}>
-          <Card title={tr(tr('Последние пакеты', 'Recent packages'), 'Recent packages')} extra={<Button type="link" onClick={() => navigate({ section: 'packages' })}>{tr(tr('Все пакеты', 'All packages'), 'All packages')}</Button>}>
+          <Card title={tr('Последние пакеты', 'Recent packages')} extra={<Button type="link" onClick={() => navigate({ section: 'packages' })}>{tr('Все пакеты', 'All packages')}</Button>}>
             <List
-              locale={{ emptyText: <Empty description={tr(tr('Пакетов пока нет. Начните с нового заявления или отчёта.', 'No packages yet. Start with a new application or report.'), 'No packages yet. Start with a new application or report.')} /> }}
+              locale={{ emptyText: <Empty description={tr('Пакетов пока нет. Начните с нового заявления или отчёта.', 'No packages yet. Start with a new application or report.')} /> }}
               dataSource={packages.value?.items ?? []}
               renderItem={(item) => (
                 <List.Item onClick={() => navigate({ section: 'package', packageId: item.id })} style={{ cursor: 'pointer' }}>
@@ -133,15 +135,15 @@ export function DashboardPage() {
           </Card>
         </Col>
         <Col xs={24} xl={12}>
-          <Card title={<Badge count={pending.length} offset={[12, 0]}>{tr(tr('Исходящие', 'Outbox'), 'Outbox')}</Badge>} extra={<Button type="link" onClick={() => navigate({ section: 'outbox' })}>{tr(tr('Открыть', 'Open'), 'Open')}</Button>}>
+          <Card title={<Badge count={pending.length} offset={[12, 0]}>{tr('Исходящие', 'Outbox')}</Badge>} extra={<Button type="link" onClick={() => navigate({ section: 'outbox' })}>{tr('Открыть', 'Open')}</Button>}>
             {outbox.error !== undefined && <ApiErrorAlert error={outbox.error} onRetry={outbox.reload} />}
             <List locale={{ emptyText: tr('В исходящих ничего не ждёт отправки.', 'Nothing is waiting in the outbox.') }} dataSource={pending.slice(0, 5)} renderItem={(item) => <OutboxLine item={item} />} />
           </Card>
         </Col>
-        {loggedIn && (
+        {withLists && (
           <>
             <Col xs={24} xl={12}>
-              <Card title={tr(tr('Истекающие лицензии (90 дней)', 'Licenses expiring within 90 days'), 'Licenses expiring within 90 days')} extra={<Button type="link" onClick={() => navigate({ section: 'licenses' })}>{tr(tr('Все лицензии', 'All licenses'), 'All licenses')}</Button>}>
+              <Card title={tr('Истекающие лицензии (90 дней)', 'Licenses expiring within 90 days')} extra={<Button type="link" onClick={() => navigate({ section: 'licenses' })}>{tr('Все лицензии', 'All licenses')}</Button>}>
                 {licenses.error !== undefined && <ApiErrorAlert error={licenses.error} onRetry={licenses.reload} />}
                 <List
                   locale={{ emptyText: tr('Нет лицензий, срок которых истекает в ближайшие 90 дней.', 'No licenses expire within 90 days.') }}
@@ -149,7 +151,7 @@ export function DashboardPage() {
                   renderItem={(license) => {
                     const days = daysUntil(license.validTo);
                     return (
-                      <List.Item actions={[<Button key="renew" onClick={() => navigate({ section: 'wizard', typeCode: 'application.license-renewal', prefill: { licenseNumber: license.number, currentExpiry: license.validTo } })}>{tr(tr('Продлить', 'Renew'), 'Renew')}</Button>]}>
+                      <List.Item actions={[<Button key="renew" onClick={() => navigate({ section: 'wizard', typeCode: 'application.license-renewal', prefill: { licenseNumber: license.number, currentExpiry: license.validTo } })}>{tr('Продлить', 'Renew')}</Button>]}>
                         <List.Item.Meta title={`${license.number} · ${license.mineral}`} description={`${license.area}; действует до ${formatDate(license.validTo)}`} />
                         <Tag color={days < 0 ? 'red' : days <= 30 ? 'orange' : 'gold'}>{days < 0 ? 'истекла' : `осталось ${days} дн.`}</Tag>
                       </List.Item>
@@ -159,7 +161,7 @@ export function DashboardPage() {
               </Card>
             </Col>
             <Col xs={24} xl={12}>
-              <Card title={tr(tr('Сроки сдачи отчётности', 'Report deadlines'), 'Report deadlines')}>
+              <Card title={tr('Сроки сдачи отчётности', 'Report deadlines')}>
                 {deadlines.error !== undefined && <ApiErrorAlert error={deadlines.error} onRetry={deadlines.reload} />}
                 <List
                   locale={{ emptyText: tr('Ближайших сроков нет.', 'No upcoming deadlines.') }}
@@ -167,7 +169,7 @@ export function DashboardPage() {
                   renderItem={(deadline) => {
                     const days = daysUntil(deadline.dueDate);
                     return (
-                      <List.Item actions={[<Button key="file" type="link" onClick={() => navigate({ section: 'wizard', typeCode: deadline.serviceCode, prefill: deadline.licenseNumber ? { licenseNumber: deadline.licenseNumber } : {} })}>{tr(tr('Подготовить', 'Prepare'), 'Prepare')}</Button>]}>
+                      <List.Item actions={[<Button key="file" type="link" onClick={() => navigate({ section: 'wizard', typeCode: deadline.serviceCode, prefill: deadline.licenseNumber ? { licenseNumber: deadline.licenseNumber } : {} })}>{tr('Подготовить', 'Prepare')}</Button>]}>
                         <List.Item.Meta title={deadline.title} description={`до ${formatDate(deadline.dueDate)}${deadline.licenseNumber ? ` · лицензия ${deadline.licenseNumber}` : ''}`} />
                         <Tag color={days < 0 ? 'red' : days <= 14 ? 'orange' : 'blue'}>{days < 0 ? 'просрочено' : `через ${days} дн.`}</Tag>
                       </List.Item>

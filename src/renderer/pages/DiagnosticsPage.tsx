@@ -27,7 +27,7 @@ export function DiagnosticsPage() {
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       {holder}
-      <Typography.Title level={2}>{tr(tr('Проверка рабочего места', 'Workstation check'), 'Workstation check')}</Typography.Title>
+      <Typography.Title level={2}>{tr('Проверка рабочего места', 'Workstation check')}</Typography.Title>
       <Space>
         <Button onClick={report.reload} loading={report.loading}>
           {tr('Проверить ещё раз', 'Check again')}
@@ -37,7 +37,7 @@ export function DiagnosticsPage() {
         </Button>
       </Space>
       {report.error !== undefined && <ApiErrorAlert error={report.error} onRetry={report.reload} />}
-      {report.loading && report.value === undefined && <Spin description={tr(tr('Проверяем рабочее место…', 'Checking the workstation…'), 'Checking the workstation…')} />}
+      {report.loading && report.value === undefined && <Spin description={tr('Проверяем рабочее место…', 'Checking the workstation…')} />}
       {report.value !== undefined && (
         <List
           bordered

@@ -30,14 +30,14 @@ export function JournalPage() {
   };
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <Typography.Title level={2}>{tr(tr('Журнал', 'Journal'), 'Journal')}</Typography.Title>
+      <Typography.Title level={2}>{tr('Журнал', 'Journal')}</Typography.Title>
       <Space wrap>
-        <span>{tr(tr('Период с', 'From'), 'From')}</span>
+        <span>{tr('Период с', 'From')}</span>
         <Input type="date" aria-label="Период с" value={from} onChange={(event) => { setFrom(event.target.value); setPage(1); }} style={{ width: 170 }} />
-        <span>{tr(tr('по', 'to'), 'to')}</span>
+        <span>{tr('по', 'to')}</span>
         <Input type="date" aria-label="Период по" value={to} onChange={(event) => { setTo(event.target.value); setPage(1); }} style={{ width: 170 }} />
-        <Select aria-label="Действие" allowClear placeholder={tr(tr('Все действия', 'All actions'), 'All actions')} style={{ width: 300 }} value={action} onChange={(value: string | undefined) => { setAction(value); setPage(1); }} options={Object.entries(journalActions).map(([value, label]) => ({ value, label }))} />
-        <Button onClick={() => void exportCsv()}>{tr(tr('Выгрузить в CSV', 'Export CSV'), 'Export CSV')}</Button>
+        <Select aria-label="Действие" allowClear placeholder={tr('Все действия', 'All actions')} style={{ width: 300 }} value={action} onChange={(value: string | undefined) => { setAction(value); setPage(1); }} options={Object.entries(journalActions).map(([value, label]) => ({ value, label }))} />
+        <Button onClick={() => void exportCsv()}>{tr('Выгрузить в CSV', 'Export CSV')}</Button>
       </Space>
       {error !== undefined && <ApiErrorAlert error={error} />}
       {journal.error !== undefined && <ApiErrorAlert error={journal.error} onRetry={journal.reload} />}
@@ -53,7 +53,7 @@ export function JournalPage() {
           { title: tr('Действие', 'Action'), dataIndex: 'action', render: (value: string) => (journalActions as Record<string, string>)[value] ?? value },
           { title: tr('Кто', 'Who'), dataIndex: 'actor', render: (value: string | undefined) => value ?? '—' },
           { title: tr('Объект', 'Object'), dataIndex: 'object', ellipsis: true, render: (value: string | undefined) => value ?? '—' },
-          { title: tr('Результат', 'Result'), dataIndex: 'result', width: 110, render: (value: 'ok' | 'error') => (value === 'ok' ? <Tag color="green">{tr(tr('успешно', 'ok'), 'ok')}</Tag> : <Tag color="red">{tr(tr('ошибка', 'error'), 'error')}</Tag>) },
+          { title: tr('Результат', 'Result'), dataIndex: 'result', width: 110, render: (value: 'ok' | 'error') => (value === 'ok' ? <Tag color="green">{tr('успешно', 'ok')}</Tag> : <Tag color="red">{tr('ошибка', 'error')}</Tag>) },
         ]}
       />
     </Space>

@@ -3,6 +3,7 @@ import { Button, Descriptions, Drawer, Input, Select, Space, Table, Tag, Typogra
 import { useState } from 'react';
 import type { License } from '../../shared/cabinet';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { LoginRequired } from '../components/LoginRequired';
 import { daysUntil, formatDate } from '../format';
 import { useSession } from '../session';
 import { useApi } from '../useApi';
@@ -18,18 +19,14 @@ const licenseStatuses: Record<License['status'], { text: string; color: string }
 export function LicensesPage() {
   const tr = useTr();
   const { cabinet, navigate } = useSession();
-  const licenses = useApi('licenses:list', {}, cabinet?.organisation !== undefined);
+  // Without a session the list comes from the copy kept at the last login.
+  const organisation = cabinet?.organisation ?? cabinet?.offlineOrganisation;
+  const licenses = useApi('licenses:list', {}, organisation !== undefined);
   const [filter, setFilter] = useState('');
   const [status, setStatus] = useState<License['status'] | undefined>();
   const [open, setOpen] = useState<License | undefined>();
-  if (cabinet?.organisation === undefined) {
-    return (
-      <Space direction="vertical">
-        <Typography.Title level={2}>{tr(tr('Лицензии', 'Licenses'), 'Licenses')}</Typography.Title>
-        <Typography.Text>{tr(tr('Лицензии загружаются из личного кабинета. Войдите и выберите организацию.', 'Licenses come from the cabinet. Log in and choose the organisation.'), 'Licenses come from the cabinet. Log in and choose the organisation.')}</Typography.Text>
-        <Button type="primary" onClick={() => navigate({ section: 'login' })}>{tr(tr('Войти', 'Log in'), 'Log in')}</Button>
-      </Space>
-    );
+  if (organisation === undefined) {
+    return <LoginRequired title={tr('Лицензии', 'Licenses')} text={tr('Лицензии загружаются из личного кабинета. Войдите и выберите организацию.', 'Licenses come from the cabinet. Log in and choose the organisation.')} />;
   }
   const renew = (license: License) => navigate({ section: 'wizard', typeCode: 'application.license-renewal', prefill: { licenseNumber: license.number, currentExpiry: license.validTo } });
   const change = (license: License) => navigate({ section: 'wizard', typeCode: 'application.license-change', prefill: { licenseNumber: license.number } });
@@ -38,10 +35,10 @@ export function LicensesPage() {
   );
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <Typography.Title level={2}>{tr(tr('Лицензии', 'Licenses'), 'Licenses')}</Typography.Title>
+      <Typography.Title level={2}>{tr('Лицензии', 'Licenses')}</Typography.Title>
       <Space wrap>
-        <Input.Search aria-label="Поиск лицензии" placeholder={tr(tr('Номер, полезное ископаемое, участок', 'Number, mineral, area'), 'Number, mineral, area')} allowClear style={{ width: 320 }} onChange={(event) => setFilter(event.target.value)} />
-        <Select aria-label="Статус лицензии" allowClear placeholder={tr(tr('Все статусы', 'All statuses'), 'All statuses')} style={{ width: 200 }} value={status} onChange={setStatus} options={(Object.keys(licenseStatuses) as License['status'][]).map((key) => ({ value: key, label: licenseStatuses[key].text }))} />
+        <Input.Search aria-label="Поиск лицензии" placeholder={tr('Номер, полезное ископаемое, участок', 'Number, mineral, area')} allowClear style={{ width: 320 }} onChange={(event) => setFilter(event.target.value)} />
+        <Select aria-label="Статус лицензии" allowClear placeholder={tr('Все статусы', 'All statuses')} style={{ width: 200 }} value={status} onChange={setStatus} options={(Object.keys(licenseStatuses) as License['status'][]).map((key) => ({ value: key, label: licenseStatuses[key].text }))} />
       </Space>
       {licenses.error !== undefined && <ApiErrorAlert error={licenses.error} onRetry={licenses.reload} />}
       <Table
@@ -76,16 +73,16 @@ export function LicensesPage() {
         {open !== undefined && (
           <Space direction="vertical" size="large" style={{ width: '100%' }}>
             <Descriptions column={1} bordered size="small">
-              <Descriptions.Item label={tr(tr('Номер', 'Number'), 'Number')}>{open.number}</Descriptions.Item>
+              <Descriptions.Item label={tr('Номер', 'Number')}>{open.number}</Descriptions.Item>
               <Descriptions.Item label="Вид">{open.kind}</Descriptions.Item>
-              <Descriptions.Item label={tr(tr('Полезное ископаемое', 'Mineral'), 'Mineral')}>{open.mineral}</Descriptions.Item>
-              <Descriptions.Item label={tr(tr('Участок', 'Area'), 'Area')}>{open.area}</Descriptions.Item>
-              <Descriptions.Item label={tr(tr('Статус', 'Status'), 'Status')}><Tag color={licenseStatuses[open.status].color}>{licenseStatuses[open.status].text}</Tag></Descriptions.Item>
+              <Descriptions.Item label={tr('Полезное ископаемое', 'Mineral')}>{open.mineral}</Descriptions.Item>
+              <Descriptions.Item label={tr('Участок', 'Area')}>{open.area}</Descriptions.Item>
+              <Descriptions.Item label={tr('Статус', 'Status')}><Tag color={licenseStatuses[open.status].color}>{licenseStatuses[open.status].text}</Tag></Descriptions.Item>
               <Descriptions.Item label="Срок действия">{formatDate(open.validFrom)} — {formatDate(open.validTo)}</Descriptions.Item>
             </Descriptions>
             <Space>
-              <Button type="primary" onClick={() => renew(open)}>{tr(tr('Продлить', 'Renew'), 'Renew')}</Button>
-              <Button onClick={() => change(open)}>{tr(tr('Изменить условия', 'Change terms'), 'Change terms')}</Button>
+              <Button type="primary" onClick={() => renew(open)}>{tr('Продлить', 'Renew')}</Button>
+              <Button onClick={() => change(open)}>{tr('Изменить условия', 'Change terms')}</Button>
             </Space>
           </Space>
         )}

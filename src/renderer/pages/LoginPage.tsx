@@ -37,7 +37,7 @@ function SignatureLogin({ onDone }: { onDone: (state: CabinetState) => void }) {
   };
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
-      <Typography.Paragraph type="secondary">{tr(tr('Выберите сертификат электронной подписи и введите PIN-код токена. NedraDesk подпишет запрос кабинета на токене — PIN-код никуда не передаётся и не сохраняется.', 'Choose the signature certificate and enter the token PIN. NedraDesk signs the cabinet\'s request on the token; the PIN is never sent or stored.'), 'Choose the signature certificate and enter the token PIN. NedraDesk signs the cabinet\'s request on the token; the PIN is never sent or stored.')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">{tr('Выберите сертификат электронной подписи и введите PIN-код токена. NedraDesk подпишет запрос кабинета на токене — PIN-код никуда не передаётся и не сохраняется.', 'Choose the signature certificate and enter the token PIN. NedraDesk signs the cabinet\'s request on the token; the PIN is never sent or stored.')}</Typography.Paragraph>
       <SignerPicker value={choice} onChange={setChoice} onSubmit={() => void login()} attempt={attempt} />
       {error !== undefined && <ApiErrorAlert error={pinAdvice(error.code) ? { ...error, message: pinAdvice(error.code) ?? error.message } : error} />}
       <Button type="primary" size="large" loading={busy} disabled={choice.certificate === undefined || !choice.pin} onClick={() => void login()}>
@@ -70,18 +70,18 @@ function PasswordLogin({ onDone }: { onDone: (state: CabinetState) => void }) {
   };
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
-      <Typography.Paragraph type="secondary">{tr(tr('Откроется страница входа кабинета: введите телефон, почту или СНИЛС, пароль и код из СМС. После входа вернитесь в NedraDesk — он продолжит сам.', 'The cabinet\'s login page opens: enter your phone, e-mail or SNILS, password and the SMS code. Then come back to NedraDesk; it continues by itself.'), 'The cabinet\'s login page opens: enter your phone, e-mail or SNILS, password and the SMS code. Then come back to NedraDesk; it continues by itself.')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">{tr('Откроется страница входа кабинета: введите телефон, почту или СНИЛС, пароль и код из СМС. После входа вернитесь в NedraDesk — он продолжит сам.', 'The cabinet\'s login page opens: enter your phone, e-mail or SNILS, password and the SMS code. Then come back to NedraDesk; it continues by itself.')}</Typography.Paragraph>
       {waiting && (
         <Alert
           type="info"
           showIcon
-          title={tr(tr('Ждём завершения входа на странице кабинета…', 'Waiting for the login on the cabinet\'s page…'), 'Waiting for the login on the cabinet\'s page…')}
+          title={tr('Ждём завершения входа на странице кабинета…', 'Waiting for the login on the cabinet\'s page…')}
           description={
             <span>
               Если страница не открылась, откройте адрес вручную: <Typography.Text copyable code>{address}</Typography.Text>
             </span>
           }
-          action={<Button onClick={() => { generation.current += 1; setWaiting(false); }}>{tr(tr('Отменить', 'Cancel'), 'Cancel')}</Button>}
+          action={<Button onClick={() => { generation.current += 1; setWaiting(false); }}>{tr('Отменить', 'Cancel')}</Button>}
         />
       )}
       {error !== undefined && <ApiErrorAlert error={error} />}
@@ -105,13 +105,13 @@ export function OrganisationChoice({ state }: { state: CabinetState }) {
   };
   return (
     <Card title={`Здравствуйте, ${state.person?.givenName ?? ''} ${state.person?.surname ?? ''}`.trim()}>
-      <Typography.Paragraph>{tr(tr('Выберите организацию, от имени которой будете работать:', 'Choose the organisation you work for:'), 'Choose the organisation you work for:')}</Typography.Paragraph>
+      <Typography.Paragraph>{tr('Выберите организацию, от имени которой будете работать:', 'Choose the organisation you work for:')}</Typography.Paragraph>
       {error !== undefined && <ApiErrorAlert error={error} />}
       {state.roles.length === 0 && <Alert type="warning" showIcon title="Вы не состоите ни в одной организации." description="Попросите администратора организации пригласить вас в личном кабинете." />}
       <List
         dataSource={state.roles}
         renderItem={(role) => (
-          <List.Item actions={[<Button key="choose" type="primary" onClick={() => void choose(role.organisationOid)} aria-label={`Выбрать ${role.fullName}`}>{tr(tr('Выбрать', 'Choose'), 'Choose')}</Button>]}>
+          <List.Item actions={[<Button key="choose" type="primary" onClick={() => void choose(role.organisationOid)} aria-label={`Выбрать ${role.fullName}`}>{tr('Выбрать', 'Choose')}</Button>]}>
             <List.Item.Meta
               title={role.fullName}
               description={
@@ -145,8 +145,8 @@ export function LoginPage() {
   if (cabinet?.person !== undefined && cabinet.organisation === undefined) return <OrganisationChoice state={cabinet} />;
   return (
     <Space direction="vertical" size="large" style={{ width: '100%', maxWidth: 760 }}>
-      <Typography.Title level={2}>{tr(tr('Вход через Госуслуги', 'Log in with Gosuslugi'), 'Log in with Gosuslugi')}</Typography.Title>
-      {cabinet?.profile.kind === 'stand' && <Alert type="info" showIcon title={tr(tr('Учебный стенд', 'Training stand'), 'Training stand')} description="Вы входите в учебный кабинет: отправленные пакеты никуда не уходят, а статусы назначаются автоматически." />}
+      <Typography.Title level={2}>{tr('Вход через Госуслуги', 'Log in with Gosuslugi')}</Typography.Title>
+      {cabinet?.profile.kind === 'stand' && <Alert type="info" showIcon title={tr('Учебный стенд', 'Training stand')} description="Вы входите в учебный кабинет: отправленные пакеты никуда не уходят, а статусы назначаются автоматически." />}
       <Card>
         <Tabs
           items={[

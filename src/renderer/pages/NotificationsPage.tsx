@@ -3,6 +3,7 @@ import { Badge, Button, List, Space, Typography } from 'antd';
 import { useEffect } from 'react';
 import { callApi, onApiEvent } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { LoginRequired } from '../components/LoginRequired';
 import { formatDateTime } from '../format';
 import { useSession } from '../session';
 import { useApi } from '../useApi';
@@ -11,18 +12,13 @@ import { useTr } from '../i18n/locale';
 /** The notifications screen. */
 export function NotificationsPage() {
   const tr = useTr();
-  const { cabinet, navigate } = useSession();
-  const notifications = useApi('notifications:list', {}, cabinet?.organisation !== undefined);
+  const { cabinet } = useSession();
+  const organisation = cabinet?.organisation ?? cabinet?.offlineOrganisation;
+  const notifications = useApi('notifications:list', {}, organisation !== undefined);
   const reload = notifications.reload;
   useEffect(() => onApiEvent('package:status', reload), [reload]);
-  if (cabinet?.organisation === undefined) {
-    return (
-      <Space direction="vertical">
-        <Typography.Title level={2}>{tr(tr('Уведомления', 'Notifications'), 'Notifications')}</Typography.Title>
-        <Typography.Text>{tr(tr('Уведомления приходят из личного кабинета. Войдите и выберите организацию.', 'Notifications come from the cabinet. Log in and choose the organisation.'), 'Notifications come from the cabinet. Log in and choose the organisation.')}</Typography.Text>
-        <Button type="primary" onClick={() => navigate({ section: 'login' })}>{tr(tr('Войти', 'Log in'), 'Log in')}</Button>
-      </Space>
-    );
+  if (organisation === undefined) {
+    return <LoginRequired title={tr('Уведомления', 'Notifications')} text={tr('Уведомления приходят из личного кабинета. Войдите и выберите организацию.', 'Notifications come from the cabinet. Log in and choose the organisation.')} />;
   }
   const items = [...(notifications.value ?? [])].sort((a, b) => b.at.localeCompare(a.at));
   const markRead = async (id: string): Promise<void> => {
@@ -31,7 +27,7 @@ export function NotificationsPage() {
   };
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <Typography.Title level={2}>{tr(tr('Уведомления', 'Notifications'), 'Notifications')}</Typography.Title>
+      <Typography.Title level={2}>{tr('Уведомления', 'Notifications')}</Typography.Title>
       {notifications.error !== undefined && <ApiErrorAlert error={notifications.error} onRetry={notifications.reload} />}
       <List
         bordered
@@ -42,7 +38,7 @@ export function NotificationsPage() {
           <List.Item
             data-testid="notification"
             actions={[
-              ...(item.read ? [] : [<Button key="read" size="small" onClick={() => void markRead(item.id)}>{tr(tr('Прочитано', 'Mark read'), 'Mark read')}</Button>]),
+              ...(item.read ? [] : [<Button key="read" size="small" onClick={() => void markRead(item.id)}>{tr('Прочитано', 'Mark read')}</Button>]),
             ]}
           >
             <List.Item.Meta

@@ -18,9 +18,9 @@ export function OutboxPage() {
   const items = [...(outbox.value ?? [])].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <Typography.Title level={2}>{tr(tr('Исходящие', 'Outbox'), 'Outbox')}</Typography.Title>
+      <Typography.Title level={2}>{tr('Исходящие', 'Outbox')}</Typography.Title>
       {cabinet?.organisation === undefined && items.some((item) => item.state === 'waiting') && (
-        <Alert type="info" showIcon title={tr(tr('Пакеты ждут входа в кабинет', 'Packages wait for a login to the cabinet'), 'Packages wait for a login to the cabinet')} description={tr(tr('Войдите и выберите организацию — исходящие уйдут сами.', 'Log in and choose the organisation: the outbox sends by itself.'), 'Log in and choose the organisation: the outbox sends by itself.')} />
+        <Alert type="info" showIcon title={tr('Пакеты ждут входа в кабинет', 'Packages wait for a login to the cabinet')} description={tr('Войдите и выберите организацию — исходящие уйдут сами.', 'Log in and choose the organisation: the outbox sends by itself.')} />
       )}
       {outbox.error !== undefined && <ApiErrorAlert error={outbox.error} onRetry={outbox.reload} />}
       <List bordered locale={{ emptyText: tr('Исходящих нет.', 'The outbox is empty.') }} dataSource={items} renderItem={(item) => <OutboxLine item={item} />} />

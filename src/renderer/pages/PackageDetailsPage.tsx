@@ -23,7 +23,7 @@ export function PackageDetailsPage({ id }: { id: string }) {
   useEffect(() => onApiEvent('package:status', reload), [reload]);
   useEffect(() => onApiEvent('outbox:changed', reload), [reload]);
   if (details.error !== undefined) return <ApiErrorAlert error={details.error} onRetry={details.reload} />;
-  if (details.value === undefined) return <Spin description={tr(tr('Загружаем пакет…', 'Loading the package…'), 'Loading the package…')} />;
+  if (details.value === undefined) return <Spin description={tr('Загружаем пакет…', 'Loading the package…')} />;
   const { package: record, history, versions, order } = details.value;
   const status = statusView(record.status);
 
@@ -62,7 +62,7 @@ export function PackageDetailsPage({ id }: { id: string }) {
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <Button type="link" onClick={() => navigate({ section: 'packages' })} style={{ padding: 0 }}>{tr(tr('← Все пакеты', '← All packages'), '← All packages')}</Button>
+      <Button type="link" onClick={() => navigate({ section: 'packages' })} style={{ padding: 0 }}>{tr('← Все пакеты', '← All packages')}</Button>
       <Space wrap align="center">
         <Typography.Title level={2} style={{ margin: 0 }}>{record.title}</Typography.Title>
         <Tag color={status.color} data-testid="package-status" style={{ fontSize: 14, padding: '2px 10px' }}>{status.text}</Tag>
@@ -70,21 +70,21 @@ export function PackageDetailsPage({ id }: { id: string }) {
       {error !== undefined && <ApiErrorAlert error={error} />}
       <Card>
         <Descriptions column={{ xs: 1, md: 2 }} size="small">
-          <Descriptions.Item label={tr(tr('Регистрационный номер', 'Registration number'), 'Registration number')}>{record.registrationNumber ?? tr('ещё не присвоен', 'not assigned yet')}</Descriptions.Item>
-          <Descriptions.Item label={tr(tr('Версия', 'Version'), 'Version')}>{record.version}{record.replacesPackageId !== undefined ? ' (исправление)' : ''}</Descriptions.Item>
-          <Descriptions.Item label={tr(tr('Создан', 'Created'), 'Created')}>{formatDateTime(record.createdAt)}</Descriptions.Item>
-          <Descriptions.Item label={tr(tr('Изменён', 'Changed'), 'Changed')}>{formatDateTime(record.updatedAt)}</Descriptions.Item>
-          <Descriptions.Item label={tr(tr('Файл пакета', 'Package file'), 'Package file')} span={2}>
+          <Descriptions.Item label={tr('Регистрационный номер', 'Registration number')}>{record.registrationNumber ?? tr('ещё не присвоен', 'not assigned yet')}</Descriptions.Item>
+          <Descriptions.Item label={tr('Версия', 'Version')}>{record.version}{record.replacesPackageId !== undefined ? ' (исправление)' : ''}</Descriptions.Item>
+          <Descriptions.Item label={tr('Создан', 'Created')}>{formatDateTime(record.createdAt)}</Descriptions.Item>
+          <Descriptions.Item label={tr('Изменён', 'Changed')}>{formatDateTime(record.updatedAt)}</Descriptions.Item>
+          <Descriptions.Item label={tr('Файл пакета', 'Package file')} span={2}>
             <Typography.Text copyable>{record.filePath ?? '—'}</Typography.Text>
           </Descriptions.Item>
         </Descriptions>
         <Space style={{ marginTop: 12 }} wrap>
-          {record.filePath !== undefined && <Button onClick={() => void stampedCopy()}>{tr(tr('Печатная копия с отметкой о подписи', 'Printable copy with the signature mark'), 'Printable copy with the signature mark')}</Button>}
+          {record.filePath !== undefined && <Button onClick={() => void stampedCopy()}>{tr('Печатная копия с отметкой о подписи', 'Printable copy with the signature mark')}</Button>}
           {record.status === 'signed' && (
-            <Button type="primary" loading={busy} onClick={() => void send()} disabled={(cabinet?.organisation ?? cabinet?.offlineOrganisation) === undefined}>{tr(tr('Отправить в кабинет', 'Send to the cabinet'), 'Send to the cabinet')}</Button>
+            <Button type="primary" loading={busy} onClick={() => void send()} disabled={(cabinet?.organisation ?? cabinet?.offlineOrganisation) === undefined}>{tr('Отправить в кабинет', 'Send to the cabinet')}</Button>
           )}
           {(record.status === 'needs-rework' || record.status === 'rejected') && (
-            <Button type="primary" loading={busy} onClick={() => void revise()}>{tr(tr('Исправить и отправить повторно', 'Correct and send again'), 'Correct and send again')}</Button>
+            <Button type="primary" loading={busy} onClick={() => void revise()}>{tr('Исправить и отправить повторно', 'Correct and send again')}</Button>
           )}
         </Space>
       </Card>
@@ -92,7 +92,7 @@ export function PackageDetailsPage({ id }: { id: string }) {
         <Alert
           type="warning"
           showIcon
-          title={tr(tr('Замечания кабинета', 'The cabinet\'s remarks'), 'The cabinet\'s remarks')}
+          title={tr('Замечания кабинета', 'The cabinet\'s remarks')}
           description={
             <ul data-testid="remarks">
               {order.remarks.map((remark) => (
@@ -103,18 +103,18 @@ export function PackageDetailsPage({ id }: { id: string }) {
         />
       )}
       {order !== undefined && order.files.length > 0 && (
-        <Card title={tr(tr('Документы решения', 'Decision documents'), 'Decision documents')}>
+        <Card title={tr('Документы решения', 'Decision documents')}>
           <List
             dataSource={order.files}
             renderItem={(file) => (
-              <List.Item actions={[<Button key="download" onClick={() => void download(file.name)} aria-label={`Скачать ${file.name}`}>{tr(tr('Скачать', 'Download'), 'Download')}</Button>]}>
+              <List.Item actions={[<Button key="download" onClick={() => void download(file.name)} aria-label={`Скачать ${file.name}`}>{tr('Скачать', 'Download')}</Button>]}>
                 <List.Item.Meta title={file.name} description={formatSize(file.size)} />
               </List.Item>
             )}
           />
         </Card>
       )}
-      <Card title={tr(tr('Ход рассмотрения', 'Progress'), 'Progress')}>
+      <Card title={tr('Ход рассмотрения', 'Progress')}>
         <Timeline
           data-testid="timeline"
           items={history.map((item) => ({
@@ -130,7 +130,7 @@ export function PackageDetailsPage({ id }: { id: string }) {
         />
       </Card>
       {versions.length > 1 && (
-        <Card title={tr(tr('Версии', 'Versions'), 'Versions')}>
+        <Card title={tr('Версии', 'Versions')}>
           <List
             dataSource={versions}
             renderItem={(version) => (

@@ -27,20 +27,20 @@ export function PackagesPage() {
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <Space style={{ justifyContent: 'space-between', width: '100%' }} wrap>
-        <Typography.Title level={2} style={{ margin: 0 }}>{tr(tr('Пакеты и заявления', 'Packages and applications'), 'Packages and applications')}</Typography.Title>
-        <Button type="primary" onClick={() => navigate({ section: 'wizard' })}>{tr(tr('Новое заявление или отчёт', 'New application or report'), 'New application or report')}</Button>
+        <Typography.Title level={2} style={{ margin: 0 }}>{tr('Пакеты и заявления', 'Packages and applications')}</Typography.Title>
+        <Button type="primary" onClick={() => navigate({ section: 'wizard' })}>{tr('Новое заявление или отчёт', 'New application or report')}</Button>
       </Space>
       {(drafts.value?.length ?? 0) > 0 && (
         <Table
           size="small"
-          title={() => <Typography.Text strong>{tr(tr('Черновики', 'Drafts'), 'Drafts')}</Typography.Text>}
+          title={() => <Typography.Text strong>{tr('Черновики', 'Drafts')}</Typography.Text>}
           rowKey="id"
           pagination={false}
           dataSource={drafts.value}
           columns={[
             { title: tr('Название', 'Title'), dataIndex: 'title' },
             { title: tr('Изменён', 'Changed'), dataIndex: 'updatedAt', render: (value: string) => formatDateTime(value), width: 180 },
-            { title: '', key: 'open', width: 140, render: (_, draft) => <Button size="small" onClick={() => navigate({ section: 'wizard', draftId: draft.id })}>{tr(tr('Продолжить', 'Continue'), 'Continue')}</Button> },
+            { title: '', key: 'open', width: 140, render: (_, draft) => <Button size="small" onClick={() => navigate({ section: 'wizard', draftId: draft.id })}>{tr('Продолжить', 'Continue')}</Button> },
           ]}
         />
       )}
@@ -48,7 +48,7 @@ export function PackagesPage() {
         <Select
           aria-label="Статус"
           allowClear
-          placeholder={tr(tr('Все статусы', 'All statuses'), 'All statuses')}
+          placeholder={tr('Все статусы', 'All statuses')}
           style={{ width: 260 }}
           value={status}
           onChange={(value: PackageStatus | undefined) => {
@@ -57,7 +57,7 @@ export function PackagesPage() {
           }}
           options={(Object.keys(packageStatuses) as PackageStatus[]).map((key) => ({ value: key, label: `${packageStatuses[key]} (${counts[key] ?? 0})` }))}
         />
-        <Input.Search aria-label="Поиск по названию или номеру" placeholder={tr(tr('Название или регистрационный номер', 'Title or registration number'), 'Title or registration number')} allowClear style={{ width: 320 }} onSearch={(value) => { setSearch(value); setPage(1); }} />
+        <Input.Search aria-label="Поиск по названию или номеру" placeholder={tr('Название или регистрационный номер', 'Title or registration number')} allowClear style={{ width: 320 }} onSearch={(value) => { setSearch(value); setPage(1); }} />
       </Space>
       {list.error !== undefined && <ApiErrorAlert error={list.error} onRetry={list.reload} />}
       <Table

@@ -14,11 +14,11 @@ export function SettingsPage({ locale, onLocale }: { locale: Locale; onLocale: (
   if (settings.value === undefined) return <Spin />;
   return (
     <Space direction="vertical" size="large" style={{ width: '100%', maxWidth: 900 }}>
-      <Typography.Title level={2}>{tr(tr('Настройки', 'Settings'), 'Settings')}</Typography.Title>
+      <Typography.Title level={2}>{tr('Настройки', 'Settings')}</Typography.Title>
       <CabinetProfileForm />
       <ModulesForm settings={settings.value} onChange={settings.setValue} />
       <TrustAnchorsForm settings={settings.value} onChange={settings.setValue} />
-      <Card title={tr(tr('Язык интерфейса', 'Language'), 'Language')} size="small">
+      <Card title={tr('Язык интерфейса', 'Language')} size="small">
         <Radio.Group value={locale} onChange={(event) => onLocale(event.target.value as Locale)}>
           <Radio value="ru">Русский</Radio>
           <Radio value="en">English</Radio>
@@ -36,15 +36,15 @@ export function FirstRunPage({ onDone }: { onDone: () => void }) {
   if (settings.value === undefined) return <Spin />;
   return (
     <Space direction="vertical" size="large" style={{ width: '100%', maxWidth: 900 }}>
-      <Typography.Title level={2}>{tr(tr('Начало работы', 'Getting started'), 'Getting started')}</Typography.Title>
-      <Typography.Paragraph>{tr(tr('Три шага, и можно работать. Всё это можно изменить позже в разделе «Настройки».', 'Three steps and you can work. Everything can be changed later in Settings.'), 'Three steps and you can work. Everything can be changed later in Settings.')}</Typography.Paragraph>
-      <Typography.Title level={4}>{tr(tr('1. Выберите кабинет', '1. Choose the cabinet'), '1. Choose the cabinet')}</Typography.Title>
+      <Typography.Title level={2}>{tr('Начало работы', 'Getting started')}</Typography.Title>
+      <Typography.Paragraph>{tr('Три шага, и можно работать. Всё это можно изменить позже в разделе «Настройки».', 'Three steps and you can work. Everything can be changed later in Settings.')}</Typography.Paragraph>
+      <Typography.Title level={4}>{tr('1. Выберите кабинет', '1. Choose the cabinet')}</Typography.Title>
       <CabinetProfileForm />
-      <Typography.Title level={4}>{tr(tr('2. Токен или смарт-карта', '2. Token or smart card'), '2. Token or smart card')}</Typography.Title>
+      <Typography.Title level={4}>{tr('2. Токен или смарт-карта', '2. Token or smart card')}</Typography.Title>
       <ModulesForm settings={settings.value} onChange={settings.setValue} />
-      <Typography.Title level={4}>{tr(tr('3. Корневые сертификаты (при необходимости)', '3. Root certificates (if needed)'), '3. Root certificates (if needed)')}</Typography.Title>
+      <Typography.Title level={4}>{tr('3. Корневые сертификаты (при необходимости)', '3. Root certificates (if needed)')}</Typography.Title>
       <TrustAnchorsForm settings={settings.value} onChange={settings.setValue} />
-      <Button type="primary" size="large" onClick={onDone}>{tr(tr('Готово', 'Done'), 'Done')}</Button>
+      <Button type="primary" size="large" onClick={onDone}>{tr('Готово', 'Done')}</Button>
     </Space>
   );
 }

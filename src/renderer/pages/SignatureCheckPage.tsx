@@ -74,7 +74,7 @@ export function SignatureCheckPage() {
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <Typography.Title level={2}>{tr(tr('Проверка подписи', 'Signature check'), 'Signature check')}</Typography.Title>
+      <Typography.Title level={2}>{tr('Проверка подписи', 'Signature check')}</Typography.Title>
       <Upload.Dragger
         multiple
         fileList={files.map((file, index) => ({ uid: String(index), name: file.name, status: 'done' }))}
@@ -89,8 +89,8 @@ export function SignatureCheckPage() {
         <p className="ant-upload-drag-icon">
           <InboxOutlined />
         </p>
-        <p className="ant-upload-text">{tr(tr('Перетащите сюда документ и его подпись (.sig) или нажмите, чтобы выбрать файлы', 'Drop the document and its signature (.sig) here, or click to choose files'), 'Drop the document and its signature (.sig) here, or click to choose files')}</p>
-        <p className="ant-upload-hint">{tr(tr('Для присоединённой подписи достаточно одного файла .sig', 'For an attached signature the .sig file alone is enough'), 'For an attached signature the .sig file alone is enough')}</p>
+        <p className="ant-upload-text">{tr('Перетащите сюда документ и его подпись (.sig) или нажмите, чтобы выбрать файлы', 'Drop the document and its signature (.sig) here, or click to choose files')}</p>
+        <p className="ant-upload-hint">{tr('Для присоединённой подписи достаточно одного файла .sig', 'For an attached signature the .sig file alone is enough')}</p>
       </Upload.Dragger>
       <Button type="primary" onClick={() => void verify()} disabled={signature === undefined} loading={busy}>
         {tr('Проверить подпись', 'Verify the signature')}
@@ -104,7 +104,7 @@ export function SignatureCheckPage() {
           title={<Tag color={verdictColors[report.indication].tag}>{indicationTexts[report.indication]}</Tag>}
           extra={
             report.pdfReportPath !== undefined && (
-              <Button onClick={() => void saveReport(report.pdfReportPath ?? '')}>{tr(tr('Сохранить протокол в PDF', 'Save the PDF protocol'), 'Save the PDF protocol')}</Button>
+              <Button onClick={() => void saveReport(report.pdfReportPath ?? '')}>{tr('Сохранить протокол в PDF', 'Save the PDF protocol')}</Button>
             )
           }
         >

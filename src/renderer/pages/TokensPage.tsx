@@ -65,11 +65,11 @@ export function TokensPage() {
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <Typography.Title level={2}>{tr(tr('Токены и сертификаты', 'Tokens and certificates'), 'Tokens and certificates')}</Typography.Title>
+      <Typography.Title level={2}>{tr('Токены и сертификаты', 'Tokens and certificates')}</Typography.Title>
       {tokens.error !== undefined && <ApiErrorAlert error={tokens.error} onRetry={tokens.reload} />}
-      {tokens.loading && tokens.value === undefined && <Spin description={tr(tr('Ищем токены…', 'Looking for tokens…'), 'Looking for tokens…')} />}
+      {tokens.loading && tokens.value === undefined && <Spin description={tr('Ищем токены…', 'Looking for tokens…')} />}
       {tokens.value !== undefined && tokens.value.length === 0 && (
-        <Empty description={tr(tr('Токен не найден. Вставьте токен или смарт-карту; список обновится сам.', 'No token found. Insert a token or smart card; the list updates by itself.'), 'No token found. Insert a token or smart card; the list updates by itself.')} />
+        <Empty description={tr('Токен не найден. Вставьте токен или смарт-карту; список обновится сам.', 'No token found. Insert a token or smart card; the list updates by itself.')} />
       )}
       {tokens.value?.map((token) => {
         const own = certificates.value?.filter((certificate) => certificate.tokenSerial === token.serial) ?? [];

@@ -23,6 +23,11 @@ import { useTr } from '../i18n/locale';
 type Data = Record<string, FieldValue | undefined>;
 const stepTitles = ['Вид документа', 'Заполнение', 'Документы', 'Проверка', 'Подписание', 'Отправка'];
 
+/** The later of two views of one outbox item. */
+function newer(known: OutboxItem, candidate: OutboxItem | undefined): OutboxItem {
+  return candidate !== undefined && candidate.updatedAt >= known.updatedAt ? candidate : known;
+}
+
 function attachedFiles(files: WizardFile[]) {
   return files.map((file) => ({ role: file.role, path: file.path, fileName: file.fileName, ...(file.documentDate ? { documentDate: file.documentDate } : {}) }));
 }
@@ -55,7 +60,7 @@ function ReviewSummary({ entry, title, data, files }: { entry: CatalogEntry; tit
           {formatValue(field, data[field.key])}
         </Descriptions.Item>
       ))}
-      <Descriptions.Item label={tr(tr('Приложения', 'Attachments'), 'Attachments')}>
+      <Descriptions.Item label={tr('Приложения', 'Attachments')}>
         {files.length === 0 ? '—' : (
           <ul style={{ margin: 0, paddingLeft: 18 }}>
             {files.map((file) => (
@@ -85,7 +90,7 @@ function TypeStep({ catalog, onChoose }: { catalog: CatalogEntry[]; onChoose: (e
           <List
             dataSource={entries.filter((entry) => filter === '' || `${entry.title} ${entry.description}`.toLowerCase().includes(filter))}
             renderItem={(entry) => (
-              <List.Item actions={[<Button key="choose" onClick={() => onChoose(entry)} aria-label={`Выбрать: ${entry.title}`}>{tr(tr('Выбрать', 'Choose'), 'Choose')}</Button>]}>
+              <List.Item actions={[<Button key="choose" onClick={() => onChoose(entry)} aria-label={`Выбрать: ${entry.title}`}>{tr('Выбрать', 'Choose')}</Button>]}>
                 <List.Item.Meta title={entry.title} description={`${entry.description} ${entry.domain === 'nature' ? '· природопользование' : '· недропользование'}`} />
               </List.Item>
             )}
@@ -108,7 +113,10 @@ export function WizardPage() {
   const [data, setData] = useState<Data>({});
   const [files, setFiles] = useState<WizardFile[]>([]);
   const [problems, setProblems] = useState<FormProblem[]>([]);
-  const [draftId, setDraftId] = useState<string | undefined>(route.draftId);
+  // The draft's id is fixed when the wizard opens: every autosave writes the same draft, however
+  // the saves interleave, and the package built from it removes exactly that draft.
+  const [draftId] = useState<string>(() => route.draftId ?? crypto.randomUUID());
+  const signing = useRef(false);
   const [replacesPackageId, setReplaces] = useState<string | undefined>();
   const [rendered, setRendered] = useState<{ pdfPath: string } | undefined>();
   const [error, setError] = useState<ErrorData | undefined>();
@@ -178,21 +186,36 @@ export function WizardPage() {
 
   // Autosave: the draft is written a moment after the last change; nothing typed is lost.
   useEffect(() => {
-    if (entry === undefined || built !== undefined) return;
+    if (entry === undefined || built !== undefined || busy) return;
     const timer = setTimeout(() => {
-      void callApi('drafts:save', { ...(draftId ? { id: draftId } : {}), typeCode: entry.code, title: title || entry.title, data, files: attachedFiles(files), ...(replacesPackageId ? { replacesPackageId } : {}) }).then((result) => {
-        if (result.ok) setDraftId(result.value.id);
-      });
+      // Once signing has begun the draft belongs to the package being built: no late save brings it back.
+      if (signing.current) return;
+      void callApi('drafts:save', { id: draftId, typeCode: entry.code, title: title || entry.title, data, files: attachedFiles(files), ...(replacesPackageId ? { replacesPackageId } : {}) });
     }, 800);
     return () => clearTimeout(timer);
-  }, [entry, title, data, files, draftId, replacesPackageId, built]);
+  }, [entry, title, data, files, draftId, replacesPackageId, built, busy]);
 
   useEffect(() => onApiEvent('progress', (event) => {
     if (event.operationId === operationId.current) setProgress({ done: event.done, total: event.total, stage: event.stage });
   }), []);
+  // The outbox's news may arrive before the answer to «Отправить» does: the latest items are kept.
+  const latestOutbox = useRef<OutboxItem[]>([]);
   useEffect(() => onApiEvent('outbox:changed', (event) => {
-    setSent((current) => (current === undefined ? current : event.items.find((item) => item.id === current.id) ?? current));
+    latestOutbox.current = event.items;
+    setSent((current) => (current === undefined ? current : newer(current, event.items.find((item) => item.id === current.id))));
   }), []);
+  // While the package waits or is being sent, the receipt also asks now and then: no news is lost.
+  const sentId = sent?.id;
+  const sentPending = sent !== undefined && (sent.state === 'waiting' || sent.state === 'sending' || (sent.state === 'failed' && sent.nextAttemptAt !== undefined) || (sent.state === 'done' && sent.registrationNumber === undefined));
+  useEffect(() => {
+    if (sentId === undefined || !sentPending) return;
+    const timer = setInterval(() => {
+      void callApi('outbox:list', {}).then((result) => {
+        if (result.ok) setSent((current) => (current === undefined ? current : newer(current, result.value.find((item) => item.id === sentId))));
+      });
+    }, 2_000);
+    return () => clearInterval(timer);
+  }, [sentId, sentPending]);
   const operationId = useRef('');
 
   const licenseNumbers = useMemo(() => (licenses.value ?? []).map((license) => license.number), [licenses.value]);
@@ -216,6 +239,7 @@ export function WizardPage() {
     setBusy(true);
     setError(undefined);
     setCancelled(false);
+    signing.current = true;
     operationId.current = crypto.randomUUID();
     setProgress({ done: 0, total: 1, stage: 'build' });
     const result = await callApi('packages:build', {
@@ -227,11 +251,12 @@ export function WizardPage() {
       token: signer.token,
       pin: signer.pin,
       operationId: operationId.current,
-      ...(draftId ? { draftId } : {}),
+      draftId,
       ...(replacesPackageId ? { replacesPackageId } : {}),
     });
     setBusy(false);
     setSigner((value) => ({ ...value, pin: '' }));
+    if (!result.ok) signing.current = false;
     if (!result.ok) {
       setProgress(undefined);
       if (result.error.code === 'OPERATION_CANCELLED') return setCancelled(true);
@@ -249,10 +274,10 @@ export function WizardPage() {
     const result = await callApi('outbox:submit', { packagePath: built.packagePath, typeCode: entry.code, title: title || entry.title, ...(cabinet?.profile.kind === 'stand' ? { trainingOutcome } : {}) });
     setBusy(false);
     if (!result.ok) return setError(result.error);
-    setSent(result.value);
+    setSent(newer(result.value, latestOutbox.current.find((item) => item.id === result.value.id)));
     // The worker may have sent (or been refused) before this answer arrived: read where it is now.
     const now = await callApi('outbox:list', {});
-    if (now.ok) setSent(now.value.find((item) => item.id === result.value.id) ?? result.value);
+    if (now.ok) setSent((current) => newer(current ?? result.value, now.value.find((item) => item.id === result.value.id)));
   };
 
   if (catalog.error !== undefined) return <ApiErrorAlert error={catalog.error} onRetry={catalog.reload} />;
@@ -270,7 +295,7 @@ export function WizardPage() {
         <Alert type="info" showIcon title="Работа без входа: реквизиты организации из последнего входа" description="Заявление можно заполнить, проверить и подписать сейчас; отправленный пакет подождёт в исходящих и уйдёт после входа в кабинет." />
       )}
       {organisation === undefined && step > 0 && step < 5 && (
-        <Alert type="warning" showIcon title={tr(tr('Организация не выбрана', 'No organisation chosen'), 'No organisation chosen')} description="Печатная форма и подписание берут реквизиты организации: войдите в кабинет и выберите организацию. Заполненное сохранится в черновике." action={<Button onClick={() => navigate({ section: 'login' })}>{tr(tr('Войти', 'Log in'), 'Log in')}</Button>} />
+        <Alert type="warning" showIcon title={tr('Организация не выбрана', 'No organisation chosen')} description="Печатная форма и подписание берут реквизиты организации: войдите в кабинет и выберите организацию. Заполненное сохранится в черновике." action={<Button onClick={() => navigate({ section: 'login' })}>{tr('Войти', 'Log in')}</Button>} />
       )}
       {error !== undefined && <ApiErrorAlert error={error} />}
 
@@ -279,7 +304,7 @@ export function WizardPage() {
       {step === 1 && entry !== undefined && (
         <Card>
           <Form layout="vertical" requiredMark onSubmitCapture={(event) => event.preventDefault()}>
-            <Form.Item label={tr(tr('Название пакета', 'Package title'), 'Package title')} help={tr(tr('Так пакет будет называться в списке и в кабинете.', 'The package\'s name in the list and in the cabinet.'), 'The package\'s name in the list and in the cabinet.')}>
+            <Form.Item label={tr('Название пакета', 'Package title')} help={tr('Так пакет будет называться в списке и в кабинете.', 'The package\'s name in the list and in the cabinet.')}>
               <Input aria-label="Название пакета" value={title} maxLength={300} onChange={(event) => setTitle(event.target.value)} />
             </Form.Item>
             {organisation !== undefined && (
@@ -304,7 +329,7 @@ export function WizardPage() {
             ))}
           </Form>
           <Space>
-            <Button onClick={() => setStep(0)}>{tr(tr('Другой вид документа', 'Another document type'), 'Another document type')}</Button>
+            <Button onClick={() => setStep(0)}>{tr('Другой вид документа', 'Another document type')}</Button>
             <Button
               type="primary"
               onClick={() => {
@@ -323,7 +348,7 @@ export function WizardPage() {
         <>
           <DocumentsStep entry={entry} files={files} onChange={setFiles} problems={documentProblems} />
           <Space>
-            <Button onClick={() => setStep(1)}>{tr(tr('Назад', 'Back'), 'Back')}</Button>
+            <Button onClick={() => setStep(1)}>{tr('Назад', 'Back')}</Button>
             <Button type="primary" onClick={() => void review()}>
               {tr('Далее: проверка', 'Next: review')}
             </Button>
@@ -332,7 +357,7 @@ export function WizardPage() {
       )}
 
       {step === 3 && entry !== undefined && (
-        <Card title={tr(tr('Проверка перед подписанием', 'Review before signing'), 'Review before signing')}>
+        <Card title={tr('Проверка перед подписанием', 'Review before signing')}>
           {problems.length > 0 ? (
             <Alert
               type="error"
@@ -347,12 +372,12 @@ export function WizardPage() {
               }
             />
           ) : (
-            <Alert type="success" showIcon title={tr(tr('Все поля и документы соответствуют требованиям.', 'All fields and documents meet the rules.'), 'All fields and documents meet the rules.')} />
+            <Alert type="success" showIcon title={tr('Все поля и документы соответствуют требованиям.', 'All fields and documents meet the rules.')} />
           )}
           {rendered === undefined && error === undefined && <Progress percent={100} status="active" showInfo={false} />}
           {rendered !== undefined && <ReviewSummary entry={entry} title={title} data={data} files={files} />}
           <Space style={{ marginTop: 16 }}>
-            <Button onClick={() => setStep(problems.some((problem) => !problem.target.startsWith('documents.')) ? 1 : 2)}>{tr(tr('Исправить', 'Fix'), 'Fix')}</Button>
+            <Button onClick={() => setStep(problems.some((problem) => !problem.target.startsWith('documents.')) ? 1 : 2)}>{tr('Исправить', 'Fix')}</Button>
             {rendered !== undefined && (
               <Button
                 onClick={() =>
@@ -370,7 +395,7 @@ export function WizardPage() {
       )}
 
       {step === 4 && entry !== undefined && (
-        <Card title={tr(tr('Подписание электронной подписью', 'Signing with the electronic signature'), 'Signing with the electronic signature')}>
+        <Card title={tr('Подписание электронной подписью', 'Signing with the electronic signature')}>
           <Typography.Paragraph type="secondary">
             Будут подписаны печатная форма, XML и каждый приложенный документ ({files.length}), затем опись пакета — одним вводом PIN-кода.
           </Typography.Paragraph>
@@ -388,7 +413,7 @@ export function WizardPage() {
             </Button>
             {busy && (
               // Stopping between documents is safe: nothing is written until the package is complete.
-              <Button onClick={() => void callApi('operations:cancel', { operationId: operationId.current })}>{tr(tr('Отменить', 'Cancel'), 'Cancel')}</Button>
+              <Button onClick={() => void callApi('operations:cancel', { operationId: operationId.current })}>{tr('Отменить', 'Cancel')}</Button>
             )}
           </Space>
         </Card>
@@ -399,13 +424,13 @@ export function WizardPage() {
           {sent === undefined ? (
             <Result
               status="success"
-              title={tr(tr('Пакет подписан', 'Package signed'), 'Package signed')}
+              title={tr('Пакет подписан', 'Package signed')}
               subTitle="Пакет сохранён на компьютере. Отправьте его сейчас или позже из раздела «Пакеты и заявления»: без связи он подождёт в исходящих."
               extra={
                 <Space direction="vertical" align="center">
                   {cabinet?.profile.kind === 'stand' && (
                     <Space>
-                      <span>{tr(tr('Учебный сценарий:', 'Training scenario:'), 'Training scenario:')}</span>
+                      <span>{tr('Учебный сценарий:', 'Training scenario:')}</span>
                       <Select
                         aria-label="Учебный сценарий"
                         value={trainingOutcome}
@@ -421,7 +446,7 @@ export function WizardPage() {
                   )}
                   {!canSend && organisation?.role === 'auditor' && <Alert type="warning" showIcon title="Роль «Аудитор» не даёт права отправлять пакеты." description="Передайте пакет сотруднику или руководителю организации." />}
                   <Space>
-                    <Button onClick={() => navigate({ section: 'package', packageId: built.packageId })}>{tr(tr('Открыть пакет', 'Open the package'), 'Open the package')}</Button>
+                    <Button onClick={() => navigate({ section: 'package', packageId: built.packageId })}>{tr('Открыть пакет', 'Open the package')}</Button>
                     <Button type="primary" loading={busy} onClick={() => void submit()} disabled={organisation === undefined}>
                       {tr('Отправить в кабинет', 'Send to the cabinet')}
                     </Button>
@@ -453,7 +478,7 @@ export function WizardPage() {
                   <Button type="primary" onClick={() => navigate({ section: 'package', packageId: built.packageId })}>
                     {tr('Следить за статусом', 'Follow the status')}
                   </Button>
-                  <Button onClick={() => navigate({ section: 'home' })}>{tr(tr('На главную', 'Home'), 'Home')}</Button>
+                  <Button onClick={() => navigate({ section: 'home' })}>{tr('На главную', 'Home')}</Button>
                 </Space>
               }
             />
