@@ -228,6 +228,12 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
         const report = await inspectPackage(input.packagePath);
         if (report.manifest === undefined) throw new AppError('INVALID_FILES_STRUCTURE', { problems: report.problems.map((problem) => problem.code) });
         const packageId = report.manifest.packageId;
+        // A package speaks for the organisation it was signed for: sending it in another's name is refused.
+        if (report.manifest.organisation.inn !== organisation.inn) {
+          throw new AppError('ORGANISATION_MISMATCH', { packageInn: report.manifest.organisation.inn, chosenInn: organisation.inn }, {
+            message: `Пакет подготовлен для организации ${report.manifest.organisation.name === undefined ? '' : `${report.manifest.organisation.name} `}(ИНН ${report.manifest.organisation.inn}), а выбрана ${organisation.fullName} (ИНН ${organisation.inn}). Выберите организацию пакета и отправьте его снова.`,
+          });
+        }
         // The row says «В очереди» before the outbox may send it and report «Отправлен».
         context.records?.markQueued({ packageId, packagePath: input.packagePath, typeCode: input.typeCode, title: input.title });
         return service.outbox.submit({ packagePath: input.packagePath, packageId, typeCode: input.typeCode, title: input.title, organisationOid: organisation.organisationOid, trainingOutcome: input.trainingOutcome });

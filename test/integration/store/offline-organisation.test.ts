@@ -189,6 +189,13 @@ describe('work without a session, for the organisation chosen at the last login'
     expect(loggedIn.offlineOrganisation).toBeUndefined();
     await app.cabinet.outbox.idle();
     expect((await call(app, 'outbox:list', {}))[0]?.attempts).toBe(0);
+    // Working for the other organisation, the package signed for АО «Уральские недра» is not sent in its name.
+    await call(app, 'cabinet:choose-organisation', { organisationOid: '2000001' });
+    const record = (await call(app, 'packages:get', { id: packageId })).package;
+    const mismatch = await failure(call(app, 'outbox:submit', { packagePath: record.filePath ?? '', typeCode: 'report.extraction', title }));
+    expect(mismatch.code).toBe('ORGANISATION_MISMATCH');
+    expect(mismatch.message).toContain(`ИНН ${ural.inn}`);
+    expect(mismatch.message).toContain('Выберите организацию пакета');
     await call(app, 'cabinet:choose-organisation', { organisationOid: ural.oid });
     const approved = await until(async () => {
       const details = await call(app, 'packages:get', { id: packageId });
