@@ -133,6 +133,14 @@ test('a wrong PIN names the attempts; a 150 dpi scan is refused with the rule na
   await expect(card).toContainText('не соответствует');
   await expect(card.getByTestId('document-problem')).toContainText('300 dpi');
   await page.screenshot({ path: 'docs/screenshots/document-refused.png' });
+
+  // What was filled in is kept as a draft, which the user may continue or delete.
+  await page.getByRole('menuitem', { name: 'Пакеты и заявления' }).click();
+  const draft = page.getByRole('row', { name: /Заявление о продлении лицензии/ });
+  await expect(draft).toBeVisible({ timeout: 10_000 });
+  await draft.getByRole('button', { name: 'Удалить' }).click();
+  await page.getByRole('tooltip').getByRole('button', { name: 'Удалить' }).click();
+  await expect(draft).toHaveCount(0);
 });
 
 test('an auditor cannot send: the cabinet refuses and says why', async ({ page }) => {

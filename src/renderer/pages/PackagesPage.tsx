@@ -1,8 +1,8 @@
 /** «Пакеты и заявления»: every package with its status, filtered and paged by the local database. */
-import { Button, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Input, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { packageStatuses, type PackageStatus } from '../../shared/cabinet';
-import { onApiEvent } from '../api/client';
+import { callApi, onApiEvent } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { formatDateTime, statusView } from '../format';
 import { useSession } from '../session';
@@ -40,7 +40,19 @@ export function PackagesPage() {
           columns={[
             { title: tr('Название', 'Title'), dataIndex: 'title' },
             { title: tr('Изменён', 'Changed'), dataIndex: 'updatedAt', render: (value: string) => formatDateTime(value), width: 180 },
-            { title: '', key: 'open', width: 140, render: (_, draft) => <Button size="small" onClick={() => navigate({ section: 'wizard', draftId: draft.id })}>{tr('Продолжить', 'Continue')}</Button> },
+            {
+              title: '',
+              key: 'open',
+              width: 240,
+              render: (_, draft) => (
+                <Space>
+                  <Button size="small" onClick={() => navigate({ section: 'wizard', draftId: draft.id })}>{tr('Продолжить', 'Continue')}</Button>
+                  <Popconfirm title={tr('Удалить черновик?', 'Delete the draft?')} description={tr('Заполненные данные будут потеряны.', 'What was filled in will be lost.')} okText={tr('Удалить', 'Delete')} cancelText={tr('Оставить', 'Keep')} onConfirm={() => void callApi('drafts:delete', { id: draft.id }).then(drafts.reload)}>
+                    <Button size="small" danger>{tr('Удалить', 'Delete')}</Button>
+                  </Popconfirm>
+                </Space>
+              ),
+            },
           ]}
         />
       )}

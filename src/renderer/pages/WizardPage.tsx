@@ -185,15 +185,21 @@ export function WizardPage() {
   }, [entry, data, files]);
 
   // Autosave: the draft is written a moment after the last change; nothing typed is lost.
+  const pendingSave = useRef<(() => void) | undefined>(undefined);
   useEffect(() => {
     if (entry === undefined || built !== undefined || busy) return;
-    const timer = setTimeout(() => {
+    const save = (): void => {
+      pendingSave.current = undefined;
       // Once signing has begun the draft belongs to the package being built: no late save brings it back.
       if (signing.current) return;
       void callApi('drafts:save', { id: draftId, typeCode: entry.code, title: title || entry.title, data, files: attachedFiles(files), ...(replacesPackageId ? { replacesPackageId } : {}) });
-    }, 800);
+    };
+    pendingSave.current = save;
+    const timer = setTimeout(save, 800);
     return () => clearTimeout(timer);
   }, [entry, title, data, files, draftId, replacesPackageId, built, busy]);
+  // Leaving the wizard before the pause is over still saves what was typed last.
+  useEffect(() => () => pendingSave.current?.(), []);
 
   useEffect(() => onApiEvent('progress', (event) => {
     if (event.operationId === operationId.current) setProgress({ done: event.done, total: event.total, stage: event.stage });
