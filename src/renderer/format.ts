@@ -66,3 +66,10 @@ export function saveBlob(name: string, blob: Blob): void {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** СНИЛС as people write it: 123-456-789 01. */
+export function formatSnils(snils: string | undefined): string {
+  if (snils === undefined) return '—';
+  const digits = snils.replace(/\D/g, '');
+  return digits.length === 11 ? `${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6, 9)} ${digits.slice(9)}` : snils;
+}

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import type { CertificateStatus, TokenCertificate } from '../../shared/tokens';
 import { onApiEvent } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
+import { formatSnils } from '../format';
 import { useApi } from '../useApi';
 import { useTr } from '../i18n/locale';
 
@@ -31,7 +32,7 @@ export function CertificateCard({ certificate }: { certificate: TokenCertificate
     >
       <Descriptions size="small" column={1}>
         <Descriptions.Item label="Организация">{summary.organization ?? '—'}</Descriptions.Item>
-        <Descriptions.Item label="СНИЛС">{summary.snils ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label="СНИЛС">{formatSnils(summary.snils)}</Descriptions.Item>
         <Descriptions.Item label="Действует">
           {formatDate(summary.notBefore)} — {formatDate(summary.notAfter)}
           {summary.daysLeft >= 0 ? ` (осталось дней: ${summary.daysLeft})` : ''}

@@ -40,6 +40,7 @@ beforeAll(async () => {
   await writeZip(file('tables-as.docx'), xlsxParts);
   await writeZip(file('archive.docx'), { 'readme.txt': 'не документ Word' });
   await writeZip(file('no-types.docx'), { 'word/document.xml': '<w:document/>' });
+  await writeZip(file('no-rels.xlsx'), { '[Content_Types].xml': xlsxParts['[Content_Types].xml'], 'xl/workbook.xml': '<workbook/>' });
 });
 
 describe('inspectDocument', () => {
@@ -127,6 +128,8 @@ describe('inspectDocument', () => {
     expect(await inspectDocument(file('archive.docx'))).toMatchObject({ detectedFormat: 'docx', office: { valid: false } });
     const noTypes = await inspectDocument(file('no-types.docx'));
     expect(noTypes.office).toEqual({ valid: false, error: 'в документе нет обязательной части [Content_Types].xml' });
+    const noRelationships = await inspectDocument(file('no-rels.xlsx'));
+    expect(noRelationships).toMatchObject({ detectedFormat: 'xlsx', office: { valid: false, error: 'в документе нет обязательной части _rels/.rels' } });
   });
 
   it('names the real format of a JPEG saved as plan.pdf', async () => {

@@ -272,7 +272,7 @@ async function inspectPng(handle: FileHandle, size: number): Promise<DocumentIns
 
 const maxZipEntries = 20_000;
 
-/** ECMA-376 Part 2 (OPC): [Content_Types].xml, plus word/document.xml or xl/workbook.xml. */
+/** ECMA-376 Part 2 (OPC): [Content_Types].xml and _rels/.rels, plus word/document.xml or xl/workbook.xml. */
 function inspectOfficeZip(filePath: string): Promise<{ format?: DocumentFormat; error?: string }> {
   return new Promise((resolve) => {
     yauzl.open(filePath, { lazyEntries: true, autoClose: true }, (openError, zip) => {
@@ -298,6 +298,8 @@ function inspectOfficeZip(filePath: string): Promise<{ format?: DocumentFormat; 
         const format: DocumentFormat | undefined = names.has('word/document.xml') ? 'docx' : names.has('xl/workbook.xml') ? 'xlsx' : undefined;
         if (format === undefined) finish({});
         else if (!names.has('[Content_Types].xml')) finish({ format, error: 'в документе нет обязательной части [Content_Types].xml' });
+        // ECMA-376 Part 2 §9.3: the package relationships part says where the document starts.
+        else if (!names.has('_rels/.rels')) finish({ format, error: 'в документе нет обязательной части _rels/.rels' });
         else finish({ format });
       });
       zip.readEntry();
