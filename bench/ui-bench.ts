@@ -27,7 +27,8 @@ database.transaction(() => {
 })();
 database.pragma('optimize');
 database.close();
-// The first run is behind this user: the bench measures the everyday start.
+// The first run is behind this user: the bench measures the everyday start. The app imports this
+// file into its database on the first start (as it would a settings.json of an earlier version).
 writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ pkcs11Modules: [], firstRunDone: true, locale: 'ru' }));
 
 function startHost(): Promise<{ url: string; stop: () => Promise<void> }> {

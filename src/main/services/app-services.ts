@@ -13,12 +13,14 @@ import { createLogger } from '../log/logger';
 import { openStore, type StoreDatabase } from '../store/database';
 import { cabinetListStore } from '../store/cabinet-lists';
 import { sqliteOutboxStorage } from '../store/outbox-store';
+import { importLegacyFiles } from '../store/preferences';
 import { rememberedOrganisation, rememberOrganisation, putDocument } from '../store/repositories';
 import { TokenSupervisor, type TokenProcessLauncher } from '../token/token-supervisor';
 import type { TokenService } from '../token/token-service';
-import { CabinetService, type CabinetServiceOptions, type OrganisationMemory } from './cabinet-service';
+import { CabinetService, sqliteProfileStorage, type CabinetServiceOptions, type OrganisationMemory } from './cabinet-service';
 import { createDispatcher, type Dispatcher } from './dispatch';
-import { createHandlers } from './handlers';
+import { createHandlers, type ServiceContext } from './handlers';
+import type { LocalContext } from './local-handlers';
 import { JournalService } from './journal-service';
 import { PackageRecords } from './package-records';
 import { readSettings } from './settings';
@@ -86,11 +88,19 @@ export function standOptionsFromEnvironment(environment: NodeJS.ProcessEnv): Pic
 export function createAppServices(options: AppServicesOptions): AppServices {
   const { dataDir, emit } = options;
   const store = openStore({ dataDir });
+  // The settings and the cabinet profile of an earlier version (settings.json, cabinet-profile.json)
+  // come into the database before anything reads them: one transaction, the files renamed *.imported.
+  try {
+    importLegacyFiles(store, dataDir);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   const ownTokens = options.tokens === undefined;
   const tokens: TokenService =
     options.tokens ??
     // Libraries the user added in the settings are searched after the registry's (module discovery).
-    new TokenSupervisor({ launch: requireLauncher(options.launchTokenProcess), modules: { userPaths: readSettings(dataDir).pkcs11Modules } });
+    new TokenSupervisor({ launch: requireLauncher(options.launchTokenProcess), modules: { userPaths: readSettings(store).pkcs11Modules } });
   const trustAnchors = async () => [...(await loadTrustAnchors(dataDir)), ...(await loadTrainingCaAnchor(dataDir))];
   const stand = standOptionsFromEnvironment(options.environment ?? process.env);
   // Both read the cabinet's state only when called, after the cabinet below exists. Without a
@@ -117,6 +127,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const cabinet = new CabinetService({
     dataDir,
     memory: organisationMemory(store),
+    // The chosen cabinet: `cabinet_profiles` and the active-profile key of `settings`.
+    profiles: sqliteProfileStorage(store),
     // Licenses, deadlines and notifications kept per organisation, for work without a session.
     lists: cabinetListStore(store),
     // The outbox's queue is the `outbox` table; an `outbox.json` of an earlier version is imported once.
@@ -127,7 +139,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     onOutboxChange: (items) => emit('outbox:changed', { items }),
     onStatus,
   });
-  const handlers = createHandlers({ mode: options.mode, version: options.version, tokens, cabinet, dataDir, trustAnchors, emit, records, journal, storeDocument: (bytes, meta) => putDocument(store, dataDir, bytes, meta) });
+  // The local calls read and write the settings in this database (LocalContext.store).
+  const context: ServiceContext & LocalContext = { mode: options.mode, version: options.version, tokens, cabinet, dataDir, store, trustAnchors, emit, records, journal, storeDocument: (bytes, meta) => putDocument(store, dataDir, bytes, meta) };
+  const handlers = createHandlers(context);
   const stopWatching = tokens instanceof TokenSupervisor ? tokens.watchTokens((list) => emit('tokens:changed', { tokens: list })) : undefined;
   let closing: Promise<void> | undefined;
 
@@ -152,10 +166,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
 }
 
 /**
- * The chosen organisation is remembered in the database, not in settings.json: its requisites are
+ * The chosen organisation is remembered in the database, not among the preferences: its requisites are
  * the `organisations` row packages and drafts already refer to, and the row and the «last chosen»
- * pointer (the `settings` table) are written in one transaction. settings.json stays the user's
- * preferences, which settings:set rewrites.
+ * pointer (the `settings` table) are written in one transaction. The user's preferences, which
+ * settings:set rewrites, are other rows of that table (`user.*`, see store/preferences.ts).
  */
 function organisationMemory(store: StoreDatabase): OrganisationMemory {
   return {

@@ -9,8 +9,11 @@
  * report deadlines and notifications fetched live are kept per organisation and answered from that
  * copy when there is no session or no network; a notification marked read offline is told to the
  * cabinet after the next login.
+ *
+ * The chosen cabinet is kept in the local database (`cabinet_profiles`, see store/preferences.ts);
+ * a `cabinet-profile.json` of an earlier version is imported once.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { CabinetState, OutboxItem } from '../../shared/api';
 import type { CabinetNotification, License, Order, OrganisationRole, Person, ReportDeadline } from '../../shared/cabinet';
@@ -19,10 +22,10 @@ import { CabinetClient } from '../cabinet/cabinet-client';
 import { CabinetSession, loginWithSignature, startBrowserLogin, type BrowserLogin } from '../cabinet/identity-client';
 import { Outbox, type OutboxStatusChange, type OutboxStorage } from '../cabinet/outbox';
 import type { Signer } from '../core/crypto/algorithms';
-import { writeFileAtomic } from '../core/files/atomic-write';
 import { createLogger } from '../log/logger';
 import { openStore, type StoreDatabase } from '../store/database';
 import { sqliteOutboxStorage } from '../store/outbox-store';
+import { activeCabinetProfile, importLegacyFiles, saveCabinetProfile, type CabinetProfileRecord } from '../store/preferences';
 
 const log = createLogger('cabinet.service');
 
@@ -73,6 +76,18 @@ function fetchList<L extends CabinetListName>(client: CabinetClient, list: L): P
   return fetchers[list]();
 }
 
+/** Where the chosen cabinet is kept (the local database in the app). */
+export interface CabinetProfileStorage {
+  /** The active profile, or undefined when none was ever chosen (the training stand then). */
+  load(): CabinetProfileRecord | undefined;
+  save(profile: CabinetProfileRecord): void;
+}
+
+/** The cabinet profile kept in the local database: `cabinet_profiles` and the active-profile key. */
+export function sqliteProfileStorage(store: StoreDatabase): CabinetProfileStorage {
+  return { load: () => activeCabinetProfile(store), save: (profile) => saveCabinetProfile(store, profile) };
+}
+
 export interface CabinetServiceOptions {
   dataDir: string;
   /** Remembers the chosen organisation for work without a session; without it nothing is remembered. */
@@ -84,6 +99,11 @@ export interface CabinetServiceOptions {
    * the local database in `dataDir` itself, imports an old `outbox.json` there, and closes it on close().
    */
   outboxStorage?: OutboxStorage;
+  /**
+   * Where the chosen cabinet is kept (the app hands its database's). Without it the service uses the
+   * local database in `dataDir` (opened as for the outbox), importing an old `cabinet-profile.json` there.
+   */
+  profiles?: CabinetProfileStorage;
   startStand?: () => Promise<EmbeddedStand>;
   onOutboxChange?: (items: OutboxItem[]) => void;
   onStatus?: (item: OutboxItem, change: OutboxStatusChange) => void;
@@ -91,10 +111,7 @@ export interface CabinetServiceOptions {
   outboxBaseDelayMs?: number;
 }
 
-interface Profile {
-  kind: 'stand' | 'url';
-  url: string | undefined;
-}
+type Profile = CabinetProfileRecord;
 
 /** One per app: the cabinet connection and the outbox. */
 export class CabinetService {
@@ -116,39 +133,51 @@ export class CabinetService {
   readonly outbox: Outbox;
   /** The database the service opened for the outbox when it was handed no storage. */
   private ownStore: StoreDatabase | undefined;
+  private readonly profiles: CabinetProfileStorage;
 
   constructor(private readonly options: CabinetServiceOptions) {
     mkdirSync(options.dataDir, { recursive: true });
-    this.profile = this.loadProfile();
-    this.remembered = this.recall();
-    this.outbox = new Outbox({
-      storage: options.outboxStorage ?? this.openOutboxStorage(),
+    try {
+      this.profiles = options.profiles ?? this.openProfileStorage();
+      this.profile = this.loadProfile();
+      this.remembered = this.recall();
+      this.outbox = new Outbox({
+        storage: options.outboxStorage ?? this.openOutboxStorage(),
       client: (organisationOid) => (this.organisation?.organisationOid === organisationOid ? this.client() : undefined),
       ...(options.onOutboxChange ? { onChange: options.onOutboxChange } : {}),
       ...(options.onStatus ? { onStatus: options.onStatus } : {}),
-      ...(options.outboxBaseDelayMs !== undefined ? { baseDelayMs: options.outboxBaseDelayMs } : {}),
-    });
-  }
-
-  private openOutboxStorage(): OutboxStorage {
-    const store = openStore({ dataDir: this.options.dataDir });
-    try {
-      const storage = sqliteOutboxStorage(store, { legacyFile: path.join(this.options.dataDir, 'outbox.json') });
-      this.ownStore = store;
-      return storage;
+        ...(options.outboxBaseDelayMs !== undefined ? { baseDelayMs: options.outboxBaseDelayMs } : {}),
+      });
     } catch (error) {
-      store.close();
+      this.ownStore?.close();
       throw error;
     }
   }
 
+  /** The local database in `dataDir`, opened once when the caller handed no storage; closed on close(). */
+  private localStore(): StoreDatabase {
+    this.ownStore ??= openStore({ dataDir: this.options.dataDir });
+    return this.ownStore;
+  }
+
+  private openOutboxStorage(): OutboxStorage {
+    return sqliteOutboxStorage(this.localStore(), { legacyFile: path.join(this.options.dataDir, 'outbox.json') });
+  }
+
+  private openProfileStorage(): CabinetProfileStorage {
+    const store = this.localStore();
+    importLegacyFiles(store, this.options.dataDir);
+    return sqliteProfileStorage(store);
+  }
+
   private loadProfile(): Profile {
     try {
-      const stored = JSON.parse(readFileSync(path.join(this.options.dataDir, 'cabinet-profile.json'), 'utf8')) as Profile;
-      if (stored.kind === 'stand' || (stored.kind === 'url' && typeof stored.url === 'string')) return stored;
-    } catch {
-      // First run: the training stand.
+      const stored = this.profiles.load();
+      if (stored !== undefined) return stored;
+    } catch (error) {
+      log.warn('cabinet profile not read', { error });
     }
+    // First run: the training stand.
     return { kind: 'stand', url: undefined };
   }
 
@@ -208,8 +237,10 @@ export class CabinetService {
   }
 
   async setProfile(profile: Profile): Promise<CabinetState> {
-    this.profile = profile.kind === 'url' ? { kind: 'url', url: profile.url } : { kind: 'stand', url: undefined };
-    await writeFileAtomic(path.join(this.options.dataDir, 'cabinet-profile.json'), JSON.stringify(this.profile));
+    const chosen: Profile = profile.kind === 'url' ? { kind: 'url', url: profile.url } : { kind: 'stand', url: undefined };
+    // Kept before it applies: a profile that could not be saved is not half-chosen.
+    this.profiles.save(chosen);
+    this.profile = chosen;
     this.logoutLocally();
     this.remembered = this.recall();
     return this.state();

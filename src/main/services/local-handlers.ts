@@ -11,6 +11,7 @@ import type { CabinetService } from './cabinet-service';
 import { readDataFile } from './data-files';
 import type { JournalRecord, JournalService } from './journal-service';
 import type { PackageRecords } from './package-records';
+import type { StoreDatabase } from '../store/database';
 import { readSettings, writeSettings } from './settings';
 import { describeTrustAnchors, importTrustAnchor, removeTrustAnchor } from './trust-store';
 
@@ -20,6 +21,8 @@ export interface LocalContext {
   records?: PackageRecords | undefined;
   journal?: JournalService | undefined;
   cabinet?: CabinetService | undefined;
+  /** The local database holding the settings; without it they are read from the data folder's database. */
+  store?: StoreDatabase | undefined;
 }
 
 export type LocalMethod =
@@ -48,7 +51,8 @@ export function createLocalHandlers(context: LocalContext): Pick<ApiHandlers, Lo
   const records = () => required(context.records, 'local database');
   const journal = () => required(context.journal, 'journal');
   const dataDir = () => required(context.dataDir, 'data folder');
-  const appSettings = async (): Promise<AppSettings> => ({ ...readSettings(dataDir()), trustAnchors: await describeTrustAnchors(dataDir()) });
+  const settingsSource = () => context.store ?? dataDir();
+  const appSettings = async (): Promise<AppSettings> => ({ ...readSettings(settingsSource()), trustAnchors: await describeTrustAnchors(dataDir()) });
 
   return {
     'packages:list': async (input) => records().list(input),
@@ -66,7 +70,7 @@ export function createLocalHandlers(context: LocalContext): Pick<ApiHandlers, Lo
     'journal:export': async (input) => journal().exportCsv(input),
     'settings:get': appSettings,
     'settings:set': async (input) => {
-      await writeSettings(dataDir(), input);
+      await writeSettings(settingsSource(), input);
       // PKCS#11 libraries are read when the token process starts: a change applies after a restart.
       context.journal?.record('settings.change', { details: Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) });
       return appSettings();
