@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices, type AppServices } from '../../../src/main/services/app-services';
-import { LocalTokenService } from '../../../src/main/token/token-service';
+import type { LocalTokenService } from '../../../src/main/token/token-service';
 import type { ApiEvents } from '../../../src/shared/api';
 import { loadTestPki } from '../../fixtures/pki';
-import { TokenFactory } from '../../fixtures/softhsm';
+import { makeToken } from '../../support/app-workplace';
 
 const pin = '482915';
 let tokens: LocalTokenService;
@@ -17,11 +17,7 @@ let onProgress: ((event: ApiEvents['progress']) => void) | undefined;
 
 beforeAll(async () => {
   const pki = await loadTestPki();
-  const factory = await TokenFactory.create();
-  await factory.createToken({ label: 'Бухгалтерия', userPin: pin });
-  await factory.importIdentity('Бухгалтерия', pin, pki.rsaSigner, { idHex: '01', label: 'Иванова' });
-  process.env.SOFTHSM2_CONF = factory.confPath;
-  tokens = LocalTokenService.open({ explicit: factory.module });
+  ({ tokens } = await makeToken({ label: 'Бухгалтерия', pin, identities: [{ identity: pki.rsaSigner, idHex: '01', label: 'Иванова' }] }));
   dir = mkdtempSync(path.join(tmpdir(), 'nedradesk-cancel-'));
   app = createAppServices({
     mode: 'browser',

@@ -4,25 +4,16 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices, type AppServices } from '../../../src/main/services/app-services';
-import { LocalTokenService } from '../../../src/main/token/token-service';
-import type { ApiMethod, ApiOutput } from '../../../src/shared/api';
-import { AppError } from '../../../src/shared/errors';
-import { TokenFactory } from '../../fixtures/softhsm';
+import type { LocalTokenService } from '../../../src/main/token/token-service';
+import { call, makeToken } from '../../support/app-workplace';
 
 let app: AppServices;
 let tokens: LocalTokenService;
 let dataDir: string;
 
-async function call<M extends ApiMethod>(method: M, input: unknown): Promise<ApiOutput<M>> {
-  const result = await app.dispatch(method, input);
-  if (!result.ok) throw AppError.fromData(result.error);
-  return result.value as ApiOutput<M>;
-}
-
 beforeAll(async () => {
-  const factory = await TokenFactory.create();
-  process.env.SOFTHSM2_CONF = factory.confPath;
-  tokens = LocalTokenService.open({ explicit: factory.module });
+  // No token at all: dropped files need none.
+  ({ tokens } = await makeToken());
   dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'nedradesk-documents-')), 'data');
   app = createAppServices({ mode: 'browser', version: 'test', dataDir, tokens, emit: () => undefined });
 });
@@ -35,8 +26,8 @@ afterAll(async () => {
 describe('dropped files in the content-addressed document store', () => {
   it('keeps a dropped file once by its SHA-256, with its name and type in the database, and inspects it by the name given', async () => {
     const scan = Buffer.from('%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-    const first = await call('files:stage', { name: 'Копия лицензии.pdf', contentBase64: scan.toString('base64') });
-    const again = await call('files:stage', { name: 'лицензия (2).pdf', contentBase64: scan.toString('base64') });
+    const first = await call(app, 'files:stage', { name: 'Копия лицензии.pdf', contentBase64: scan.toString('base64') });
+    const again = await call(app, 'files:stage', { name: 'лицензия (2).pdf', contentBase64: scan.toString('base64') });
     expect(again.path).toBe(first.path);
     const sha256 = path.basename(first.path);
     expect(first.path).toBe(path.join(dataDir, 'documents', sha256.slice(0, 2), sha256.slice(2, 4), sha256));
@@ -49,7 +40,7 @@ describe('dropped files in the content-addressed document store', () => {
     } finally {
       database.close();
     }
-    const inspection = await call('documents:inspect', { path: first.path, fileName: 'Копия лицензии.pdf' });
+    const inspection = await call(app, 'documents:inspect', { path: first.path, fileName: 'Копия лицензии.pdf' });
     expect(inspection).toMatchObject({ fileName: 'Копия лицензии.pdf', declaredFormat: 'pdf', detectedFormat: 'pdf' });
     expect(existsSync(path.join(dataDir, 'staged'))).toBe(false);
   });

@@ -13,12 +13,11 @@ import { loadTrustAnchors } from '../../../src/main/services/trust-store';
 import { markNotificationRead, pendingReadMarks, storeCabinetList, storedCabinetList } from '../../../src/main/store/cabinet-lists';
 import { openStore } from '../../../src/main/store/database';
 import { upsertOrganisation } from '../../../src/main/store/repositories';
-import { LocalTokenService } from '../../../src/main/token/token-service';
-import type { ApiMethod, ApiOutput } from '../../../src/shared/api';
+import type { LocalTokenService } from '../../../src/main/token/token-service';
 import { AppError } from '../../../src/shared/errors';
 import { startStand, type RunningStand } from '../../../src/stand/server';
 import { loadTestPki, type TestPki } from '../../fixtures/pki';
-import { TokenFactory } from '../../fixtures/softhsm';
+import { call, failure, makeToken, until } from '../../support/app-workplace';
 
 const pin = '592846';
 /** ООО «Недра Севера»: the only organisation of Иванова on the stand. */
@@ -31,28 +30,6 @@ let online = true;
 let stand: RunningStand | undefined;
 let stopStand: (() => Promise<void>) | undefined;
 const opened: AppServices[] = [];
-
-async function call<M extends ApiMethod>(services: AppServices, method: M, input: unknown): Promise<ApiOutput<M>> {
-  const result = await services.dispatch(method, input);
-  if (!result.ok) throw AppError.fromData(result.error);
-  return result.value as ApiOutput<M>;
-}
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
-
-async function until<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** The app's services over the one data folder, as a restart of the app makes them. */
 function open(): AppServices {
@@ -89,12 +66,12 @@ const lists = async (app: AppServices) => ({
 
 beforeAll(async () => {
   pki = await loadTestPki();
-  const factory = await TokenFactory.create();
-  await factory.createToken({ label: 'Бухгалтерия', userPin: pin });
-  await factory.importIdentity('Бухгалтерия', pin, pki.rsaSigner, { idHex: '01', label: 'Иванова' });
-  await factory.importCertificateOnly('Бухгалтерия', pin, pki.intermediate, { idHex: 'ca', label: 'УЦ' });
-  process.env.SOFTHSM2_CONF = factory.confPath;
-  tokens = LocalTokenService.open({ explicit: factory.module });
+  ({ tokens } = await makeToken({
+    label: 'Бухгалтерия',
+    pin,
+    identities: [{ identity: pki.rsaSigner, idHex: '01', label: 'Иванова' }],
+    certificates: [{ identity: pki.intermediate, idHex: 'ca', label: 'УЦ' }],
+  }));
   dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'nedradesk-offline-lists-')), 'data');
 });
 

@@ -11,12 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCatalogEntry } from '../../../src/main/core/catalog/catalog';
 import { createAppServices, type AppServices } from '../../../src/main/services/app-services';
 import { loadTrustAnchors } from '../../../src/main/services/trust-store';
-import { LocalTokenService } from '../../../src/main/token/token-service';
-import type { ApiMethod, ApiOutput } from '../../../src/shared/api';
+import type { LocalTokenService } from '../../../src/main/token/token-service';
 import { AppError } from '../../../src/shared/errors';
 import { startStand, type RunningStand } from '../../../src/stand/server';
 import { loadTestPki, type TestPki } from '../../fixtures/pki';
-import { TokenFactory } from '../../fixtures/softhsm';
+import { call, failure, makeToken, until } from '../../support/app-workplace';
 import { sampleData } from '../../unit/catalog/sample-forms';
 
 const pin = '481627';
@@ -30,28 +29,6 @@ let reportXml: string;
 let online = true;
 let stand: RunningStand | undefined;
 const opened: AppServices[] = [];
-
-async function call<M extends ApiMethod>(services: AppServices, method: M, input: unknown): Promise<ApiOutput<M>> {
-  const result = await services.dispatch(method, input);
-  if (!result.ok) throw AppError.fromData(result.error);
-  return result.value as ApiOutput<M>;
-}
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** The app's services over the one data folder, as a restart of the app makes them. */
 function open(folder = dataDir): AppServices {
@@ -79,14 +56,16 @@ function open(folder = dataDir): AppServices {
 
 beforeAll(async () => {
   pki = await loadTestPki();
-  const factory = await TokenFactory.create();
-  await factory.createToken({ label: 'Геолог', userPin: pin });
-  // Кузнецова works for two organisations: АО «Уральские недра» (employee) and ООО «Недра Севера» (auditor).
-  await factory.importIdentity('Геолог', pin, pki.ecP384Signer, { idHex: '02', label: 'Кузнецова' });
-  await factory.importIdentity('Геолог', pin, pki.rsaSigner, { idHex: '01', label: 'Иванова' });
-  await factory.importCertificateOnly('Геолог', pin, pki.intermediate, { idHex: 'ca', label: 'УЦ' });
-  process.env.SOFTHSM2_CONF = factory.confPath;
-  tokens = LocalTokenService.open({ explicit: factory.module });
+  ({ tokens } = await makeToken({
+    label: 'Геолог',
+    pin,
+    identities: [
+      // Кузнецова works for two organisations: АО «Уральские недра» (employee) and ООО «Недра Севера» (auditor).
+      { identity: pki.ecP384Signer, idHex: '02', label: 'Кузнецова' },
+      { identity: pki.rsaSigner, idHex: '01', label: 'Иванова' },
+    ],
+    certificates: [{ identity: pki.intermediate, idHex: 'ca', label: 'УЦ' }],
+  }));
   dir = mkdtempSync(path.join(tmpdir(), 'nedradesk-offline-'));
   dataDir = path.join(dir, 'data');
   reportXml = path.join(dir, 'report.xml');

@@ -5,12 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findCatalogEntry } from '../../../src/main/core/catalog/catalog';
 import { createAppServices, standOptionsFromEnvironment, type AppServices } from '../../../src/main/services/app-services';
 import { insertPackage, upsertOrganisation } from '../../../src/main/store/repositories';
-import { LocalTokenService } from '../../../src/main/token/token-service';
-import type { ApiEventName, ApiMethod, ApiOutput } from '../../../src/shared/api';
+import type { LocalTokenService } from '../../../src/main/token/token-service';
+import type { ApiEventName } from '../../../src/shared/api';
 import type { PackageStatus } from '../../../src/shared/cabinet';
-import { AppError } from '../../../src/shared/errors';
 import { loadTestPki, type TestPki } from '../../fixtures/pki';
-import { TokenFactory } from '../../fixtures/softhsm';
+import { call, failure, makeToken, until } from '../../support/app-workplace';
 import { sampleData } from '../../unit/catalog/sample-forms';
 
 // A PIN no timestamp, id or registration number would contain by chance.
@@ -23,37 +22,14 @@ let app: AppServices;
 let reportXml: string;
 const events: Array<{ event: ApiEventName; payload: unknown }> = [];
 
-/** Calls the API as the shells do (input validated by the contract's schema); errors come back as AppError. */
-async function call<M extends ApiMethod>(services: AppServices, method: M, input: unknown): Promise<ApiOutput<M>> {
-  const result = await services.dispatch(method, input);
-  if (!result.ok) throw AppError.fromData(result.error);
-  return result.value as ApiOutput<M>;
-}
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 beforeAll(async () => {
   pki = await loadTestPki();
-  const factory = await TokenFactory.create();
-  await factory.createToken({ label: 'Организация', userPin: pin });
-  await factory.importIdentity('Организация', pin, pki.rsaSigner, { idHex: '01', label: 'Иванова' });
-  await factory.importCertificateOnly('Организация', pin, pki.intermediate, { idHex: 'ca', label: 'УЦ' });
-  process.env.SOFTHSM2_CONF = factory.confPath;
-  tokens = LocalTokenService.open({ explicit: factory.module });
+  ({ tokens } = await makeToken({
+    label: 'Организация',
+    pin,
+    identities: [{ identity: pki.rsaSigner, idHex: '01', label: 'Иванова' }],
+    certificates: [{ identity: pki.intermediate, idHex: 'ca', label: 'УЦ' }],
+  }));
   dir = mkdtempSync(path.join(tmpdir(), 'nedradesk-records-'));
   dataDir = path.join(dir, 'data');
   reportXml = path.join(dir, 'report.xml');
