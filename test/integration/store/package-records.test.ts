@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,12 +77,13 @@ describe('the app services over the local database', () => {
     expect(removed.trustAnchors.map((anchor) => anchor.sha256)).toEqual(imported.trustAnchors.map((anchor) => anchor.sha256));
   });
 
-  it('keeps settings in settings.json across a round trip', async () => {
+  it('keeps settings in the local database across a round trip', async () => {
     expect(await call(app, 'settings:get', {})).toMatchObject({ firstRunDone: false, locale: 'ru', pkcs11Modules: [] });
     const changed = await call(app, 'settings:set', { firstRunDone: true, locale: 'en' });
     expect(changed).toMatchObject({ firstRunDone: true, locale: 'en', pkcs11Modules: [] });
     expect(changed.trustAnchors).toHaveLength(1);
-    expect(JSON.parse(readFileSync(path.join(dataDir, 'settings.json'), 'utf8'))).toMatchObject({ firstRunDone: true, locale: 'en' });
+    expect(await call(app, 'settings:get', {})).toMatchObject({ firstRunDone: true, locale: 'en' });
+    expect(existsSync(path.join(dataDir, 'settings.json'))).toBe(false);
     expect(await call(app, 'settings:set', { locale: 'ru' })).toMatchObject({ firstRunDone: true, locale: 'ru' });
   });
 
