@@ -23,7 +23,14 @@ const mediaTypes: Record<string, string> = {
   '.jpg': 'image/jpeg',
   '.jpeg': 'image/jpeg',
   '.png': 'image/png',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
+
+/** The media type a file name suggests (the content is what inspection trusts). */
+export function mediaTypeOf(name: string): string {
+  return mediaTypes[path.extname(name).toLowerCase()] ?? 'application/octet-stream';
+}
 
 /** Whether `candidate` is `folder` or lies under it (both already real paths). */
 function isInside(folder: string, candidate: string): boolean {
@@ -47,5 +54,5 @@ export async function readDataFile(dataDir: string, file: string): Promise<{ nam
   const bytes = await readFile(real).catch((error: unknown) => {
     throw fileError(error, file);
   });
-  return { name: path.basename(real), mediaType: mediaTypes[path.extname(real).toLowerCase()] ?? 'application/octet-stream', contentBase64: bytes.toString('base64') };
+  return { name: path.basename(real), mediaType: mediaTypeOf(real), contentBase64: bytes.toString('base64') };
 }

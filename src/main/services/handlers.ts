@@ -18,6 +18,7 @@ import { buildApplicationPackage, renderForm } from './application-service';
 import type { CabinetService } from './cabinet-service';
 import type { JournalService } from './journal-service';
 import { createLocalHandlers, withJournal } from './local-handlers';
+import { mediaTypeOf } from './data-files';
 import { makeStampedCopy } from './printable-copy';
 import type { PackageRecords } from './package-records';
 import { signFiles, verifySignatureFile } from './signatures';
@@ -44,17 +45,6 @@ export interface ServiceContext {
   storeDocument?: ((bytes: Uint8Array, meta: { originalName: string; mediaType: string }) => Promise<{ path: string }>) | undefined;
 }
 
-const mediaTypesByExtension: Record<string, string> = {
-  '.pdf': 'application/pdf',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.png': 'image/png',
-  '.xml': 'application/xml',
-  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  '.sig': 'application/pkcs7-signature',
-  '.p7s': 'application/pkcs7-signature',
-};
 
 async function readAll(paths: readonly string[] | undefined): Promise<Uint8Array[]> {
   return Promise.all(
@@ -159,7 +149,7 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
         // Kept by content in the local database's document store: the same scan dropped twice is stored
         // once, and a draft's attachments outlive the session. The name travels separately (fileName).
         if (context.storeDocument !== undefined) {
-          return context.storeDocument(bytes, { originalName: input.name, mediaType: mediaTypesByExtension[path.extname(input.name).toLowerCase()] ?? 'application/octet-stream' });
+          return context.storeDocument(bytes, { originalName: input.name, mediaType: mediaTypeOf(input.name) });
         }
         const directory = path.join(dataDir(), 'staged', randomUUID());
         await mkdir(directory, { recursive: true });

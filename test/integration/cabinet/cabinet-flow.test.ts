@@ -12,6 +12,7 @@ import { startStand, type RunningStand } from '../../../src/stand/server';
 import { loadTestPki, type TestPki } from '../../fixtures/pki';
 import { TokenFactory } from '../../fixtures/softhsm';
 import { sampleData } from '../../unit/catalog/sample-forms';
+import { until } from '../../support/app-workplace';
 
 const pin = '314159';
 let pki: TestPki;
@@ -48,15 +49,6 @@ function service(name: string): CabinetService {
   return new CabinetService({ dataDir: path.join(dir, name), startStand: async () => ({ url: stand.url, close: async () => undefined }), syncIntervalMs: 200, outboxBaseDelayMs: 50 });
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function buildReport(cabinet: CabinetService, signerId: string, name: string) {
   const organisation = cabinet.state().organisation;
