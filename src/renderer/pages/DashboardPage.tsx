@@ -143,7 +143,7 @@ export function DashboardPage() {
         {withLists && (
           <>
             <Col xs={24} xl={12}>
-              <Card title={tr('Истекающие лицензии (90 дней)', 'Licenses expiring within 90 days')} extra={<Button type="link" onClick={() => navigate({ section: 'licenses' })}>{tr('Все лицензии', 'All licenses')}</Button>}>
+              <Card title={tr('Истекающие лицензии', 'Expiring licenses')} extra={<Button type="link" onClick={() => navigate({ section: 'licenses' })}>{tr('Все лицензии', 'All licenses')}</Button>}>
                 {licenses.error !== undefined && <ApiErrorAlert error={licenses.error} onRetry={licenses.reload} />}
                 <List
                   locale={{ emptyText: tr('Нет лицензий, срок которых истекает в ближайшие 90 дней.', 'No licenses expire within 90 days.') }}
