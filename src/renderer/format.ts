@@ -1,6 +1,9 @@
 /** How dates, sizes and statuses read in the UI (Russian conventions). */
 import { packageStatuses, type PackageStatus } from '../shared/cabinet';
 
+/** Month names as a period is written on a form: «март 2025 года». */
+export const monthNames = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь'] as const;
+
 /** 24.11.2026 */
 export function formatDate(iso: string | undefined): string {
   if (iso === undefined || iso === '') return '—';

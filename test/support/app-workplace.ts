@@ -4,6 +4,8 @@
  * them (input validated by the contract's schema, errors back as AppError). Each test still says
  * itself which people the token holds and how its app services and stand are set up.
  */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { expect } from 'vitest';
 import type { AppServices } from '../../src/main/services/app-services';
 import { LocalTokenService } from '../../src/main/token/token-service';
@@ -75,4 +77,15 @@ export async function makeToken(contents?: TokenContents): Promise<MadeToken> {
   process.env.SOFTHSM2_CONF = factory.confPath;
   const tokens = LocalTokenService.open({ explicit: factory.module });
   return { factory, tokens, module: factory.module };
+}
+
+/** Checks that no file of a data folder holds an access token (a JWT starts with eyJ, the base64 of '{"') or the PIN. */
+export function expectNoSecretsIn(dataDir: string, pin: string): void {
+  for (const name of readdirSync(dataDir)) {
+    const file = path.join(dataDir, name);
+    if (!statSync(file).isFile()) continue;
+    const bytes = readFileSync(file);
+    expect(bytes.includes(Buffer.from('eyJ')), name).toBe(false);
+    expect(bytes.includes(Buffer.from(pin)), name).toBe(false);
+  }
 }

@@ -4,6 +4,7 @@
  * validation problems main reported for it.
  */
 import { AutoComplete, Form, Input, InputNumber, Select, Space } from 'antd';
+import { monthNames } from '../format';
 import type { FieldDefinition, FieldValue, PeriodValue, VolumeValue } from '../../shared/catalog-types';
 
 interface FormFieldProps {
@@ -16,7 +17,6 @@ interface FormFieldProps {
 }
 
 const periodKindLabels = { year: 'Год', quarter: 'Квартал', month: 'Месяц', range: 'Даты «с — по»' } as const;
-const months = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь'];
 
 function PeriodEditor({ field, value, onChange, label }: { field: FieldDefinition; value: PeriodValue | undefined; onChange: (value: PeriodValue | undefined) => void; label: string }) {
   const kinds = field.periodKinds ?? ['year', 'quarter', 'month', 'range'];
@@ -45,7 +45,7 @@ function PeriodEditor({ field, value, onChange, label }: { field: FieldDefinitio
             <Select aria-label={`${label}: квартал`} value={value.quarter} style={{ width: 130 }} onChange={(quarter) => onChange({ ...value, quarter })} options={[1, 2, 3, 4].map((quarter) => ({ value: quarter, label: `${quarter} квартал` }))} />
           )}
           {value?.kind === 'month' && (
-            <Select aria-label={`${label}: месяц`} value={value.month} style={{ width: 150 }} onChange={(month) => onChange({ ...value, month })} options={months.map((name, index) => ({ value: index + 1, label: name }))} />
+            <Select aria-label={`${label}: месяц`} value={value.month} style={{ width: 150 }} onChange={(month) => onChange({ ...value, month })} options={monthNames.map((name, index) => ({ value: index + 1, label: name }))} />
           )}
         </>
       )}

@@ -5,6 +5,7 @@
  */
 import { Alert, Card, Empty, Input, Radio, Space, Spin, Tag, Typography } from 'antd';
 import { useEffect } from 'react';
+import type { ErrorData } from '../../shared/errors';
 import type { TokenCertificate } from '../../shared/tokens';
 import { onApiEvent } from '../api/client';
 import { formatDate } from '../format';
@@ -114,8 +115,8 @@ export function SignerPicker({ value, onChange, onSubmit, attempt }: SignerPicke
   );
 }
 
-/** The PIN error with how many attempts are left, in the user's words. */
-export function pinAdvice(code: string): string | undefined {
-  if (code === 'PIN_INCORRECT') return 'Неверный PIN-код. Число попыток ограничено: после нескольких ошибок токен заблокируется. Проверьте раскладку клавиатуры и Caps Lock.';
-  return undefined;
+/** A wrong PIN told with the warning that attempts are limited; any other error as it came. */
+export function withPinAdvice(error: ErrorData): ErrorData {
+  if (error.code !== 'PIN_INCORRECT') return error;
+  return { ...error, message: 'Неверный PIN-код. Число попыток ограничено: после нескольких ошибок токен заблокируется. Проверьте раскладку клавиатуры и Caps Lock.' };
 }

@@ -10,7 +10,7 @@ import { roles } from '../../shared/cabinet';
 import type { ErrorData } from '../../shared/errors';
 import { callApi } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
-import { SignerPicker, pinAdvice, type SignerChoice } from '../components/SignerPicker';
+import { SignerPicker, withPinAdvice, type SignerChoice } from '../components/SignerPicker';
 import { formatDate } from '../format';
 import { useSession } from '../session';
 import { useTr } from '../i18n/locale';
@@ -39,7 +39,7 @@ function SignatureLogin({ onDone }: { onDone: (state: CabinetState) => void }) {
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
       <Typography.Paragraph type="secondary">{tr('Выберите сертификат электронной подписи и введите PIN-код токена. NedraDesk подпишет запрос кабинета на токене — PIN-код никуда не передаётся и не сохраняется.', 'Choose the signature certificate and enter the token PIN. NedraDesk signs the cabinet\'s request on the token; the PIN is never sent or stored.')}</Typography.Paragraph>
       <SignerPicker value={choice} onChange={setChoice} onSubmit={() => void login()} attempt={attempt} />
-      {error !== undefined && <ApiErrorAlert error={pinAdvice(error.code) ? { ...error, message: pinAdvice(error.code) ?? error.message } : error} />}
+      {error !== undefined && <ApiErrorAlert error={withPinAdvice(error)} />}
       <Button type="primary" size="large" loading={busy} disabled={choice.certificate === undefined || !choice.pin} onClick={() => void login()}>
         {tr('Войти по электронной подписи', 'Log in with the signature')}
       </Button>

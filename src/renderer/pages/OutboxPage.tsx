@@ -5,7 +5,7 @@ import { onApiEvent } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { useSession } from '../session';
 import { useApi } from '../useApi';
-import { OutboxLine } from './DashboardPage';
+import { OutboxLine } from '../components/OutboxLine';
 import { useTr } from '../i18n/locale';
 
 /** The outbox. */

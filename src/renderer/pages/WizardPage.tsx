@@ -13,10 +13,10 @@ import { callApi, onApiEvent } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { DocumentsStep, type WizardFile } from '../components/DocumentsStep';
 import { FormField } from '../components/FormField';
-import { SignerPicker, pinAdvice, type SignerChoice } from '../components/SignerPicker';
-import { formatDate, saveBase64, statusView } from '../format';
+import { SignerPicker, withPinAdvice, type SignerChoice } from '../components/SignerPicker';
+import { formatDate, monthNames, saveBase64, statusView } from '../format';
 import { useSession } from '../session';
-import { outboxPhase } from './DashboardPage';
+import { outboxPhase } from '../components/OutboxLine';
 import { useApi } from '../useApi';
 import { useTr } from '../i18n/locale';
 
@@ -32,7 +32,6 @@ function attachedFiles(files: WizardFile[]) {
   return files.map((file) => ({ role: file.role, path: file.path, fileName: file.fileName, ...(file.documentDate ? { documentDate: file.documentDate } : {}) }));
 }
 
-const months = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь'];
 
 /** A form value as the printable form writes it. */
 function formatValue(field: CatalogEntry['fields'][number], value: FieldValue | undefined): string {
@@ -41,7 +40,7 @@ function formatValue(field: CatalogEntry['fields'][number], value: FieldValue | 
   if (typeof value === 'object' && 'kind' in value) {
     if (value.kind === 'year') return `${value.year} год`;
     if (value.kind === 'quarter') return `${value.quarter} квартал ${value.year} года`;
-    if (value.kind === 'month') return `${months[value.month - 1] ?? value.month} ${value.year} года`;
+    if (value.kind === 'month') return `${monthNames[value.month - 1] ?? value.month} ${value.year} года`;
     return `с ${formatDate(value.from)} по ${formatDate(value.to)}`;
   }
   if (field.type === 'date' && typeof value === 'string') return formatDate(value);
@@ -212,7 +211,8 @@ export function WizardPage() {
   }), []);
   // While the package waits or is being sent, the receipt also asks now and then: no news is lost.
   const sentId = sent?.id;
-  const sentPending = sent !== undefined && (sent.state === 'waiting' || sent.state === 'sending' || (sent.state === 'failed' && sent.nextAttemptAt !== undefined) || (sent.state === 'done' && sent.registrationNumber === undefined));
+  const sentPhase = sent === undefined ? undefined : outboxPhase(sent);
+  const sentPending = sentPhase === 'waiting' || sentPhase === 'sending' || (sentPhase === 'done' && sent?.registrationNumber === undefined);
   useEffect(() => {
     if (sentId === undefined || !sentPending) return;
     const timer = setInterval(() => {
@@ -267,7 +267,7 @@ export function WizardPage() {
       setProgress(undefined);
       if (result.error.code === 'OPERATION_CANCELLED') return setCancelled(true);
       setAttempt((value) => value + 1);
-      return setError(pinAdvice(result.error.code) ? { ...result.error, message: pinAdvice(result.error.code) ?? result.error.message } : result.error);
+      return setError(withPinAdvice(result.error));
     }
     setBuilt({ packageId: result.value.packageId, packagePath: result.value.packagePath });
     setStep(5);

@@ -4,7 +4,7 @@
  * packages are signed with its requisites and queued; after the next login the package goes out
  * exactly once.
  */
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import type { LocalTokenService } from '../../../src/main/token/token-service';
 import { AppError } from '../../../src/shared/errors';
 import { startStand, type RunningStand } from '../../../src/stand/server';
 import { loadTestPki, type TestPki } from '../../fixtures/pki';
-import { call, failure, makeToken, until } from '../../support/app-workplace';
+import { call, expectNoSecretsIn, failure, makeToken, until } from '../../support/app-workplace';
 import { sampleData } from '../../unit/catalog/sample-forms';
 
 const pin = '481627';
@@ -148,14 +148,7 @@ describe('work without a session, for the organisation chosen at the last login'
   });
 
   it('remembers requisites and role only: no token or PIN in the data folder', () => {
-    for (const name of readdirSync(dataDir)) {
-      const file = path.join(dataDir, name);
-      if (!statSync(file).isFile()) continue;
-      const bytes = readFileSync(file);
-      // A JWT starts with the base64 of '{"': eyJ.
-      expect(bytes.includes(Buffer.from('eyJ')), name).toBe(false);
-      expect(bytes.includes(Buffer.from(pin)), name).toBe(false);
-    }
+    expectNoSecretsIn(dataDir, pin);
   });
 
   it('after the next login to that organisation the package goes out exactly once', async () => {
