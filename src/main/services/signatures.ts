@@ -7,7 +7,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { VerificationReport } from '../../shared/verification';
-import type { Signer } from '../core/crypto/algorithms';
+import type { DigestName, Signer } from '../core/crypto/algorithms';
 import { addCadesSigner, createCadesSignature, signatureBytesFrom, signatureToPem } from '../core/crypto/cades';
 import { digestFile, fileError, type ByteProgress } from '../core/crypto/digest';
 import { signatureDigestNames, verifyCades } from '../core/crypto/verify';
@@ -147,7 +147,8 @@ export async function verifySignatureFile(request: VerifyFileRequest): Promise<V
   const contentPath = await contentPathFor(request.signaturePath, request.contentPath);
   let contentDigests;
   if (contentPath !== undefined) {
-    const names = signatureDigestNames(signature);
+    // SHA-256 always, so that the report names the document it is about (contentSha256).
+    const names = [...new Set<DigestName>(['sha256', ...signatureDigestNames(signature)])];
     contentDigests = (await digestFile(contentPath, { digests: names, ...(request.onProgress ? { onProgress: request.onProgress } : {}) })).digests;
   }
   const report = verifyCades(signature, {

@@ -25,7 +25,10 @@ import { signatureBytesFrom } from './cades';
 import { summarizeCertificate } from './x509';
 
 export interface VerifyOptions {
-  /** The signed content (detached signatures), or its digests computed while streaming. */
+  /**
+   * The document the signature must be over, or its digests computed while streaming: required
+   * for detached signatures; an attached signature must then carry exactly these bytes.
+   */
   content?: Uint8Array | undefined;
   contentDigests?: ReadonlyMap<DigestName, Uint8Array> | undefined;
   trustAnchors?: readonly Uint8Array[];
@@ -357,7 +360,14 @@ function checkRevocation(chain: CertificateInfo[], context: Context, check: Sign
   check.checks.revocation = 'passed';
 }
 
-function verifySigner(parsed: ParsedSignedData, signer: ParsedSignerInfo, index: number, context: Context, digests: ReadonlyMap<DigestName, Uint8Array> | undefined): SignerVerification {
+function verifySigner(
+  parsed: ParsedSignedData,
+  signer: ParsedSignerInfo,
+  index: number,
+  context: Context,
+  digests: ReadonlyMap<DigestName, Uint8Array> | undefined,
+  contentMismatch: string | undefined,
+): SignerVerification {
   const check = new SignerCheck();
   const { reader } = parsed;
   let certificate: CertificateInfo | undefined;
@@ -378,9 +388,10 @@ function verifySigner(parsed: ParsedSignedData, signer: ParsedSignerInfo, index:
     // Message digest (RFC 5652 §5.4, §11.2).
     const digestName = digestNamesByOid.get(signer.digestAlgorithm);
     const claimed = reader.content(reader.expect(messageDigest, 0x04, 'message-digest'));
-    if (digestName === undefined) check.fail('digest', 'CRYPTO_CONSTRAINTS_FAILURE', `Алгоритм хеширования ${signer.digestAlgorithm}.`);
+    if (contentMismatch !== undefined) check.fail('digest', 'HASH_FAILURE', contentMismatch);
+    else if (digestName === undefined) check.fail('digest', 'CRYPTO_CONSTRAINTS_FAILURE', `Алгоритм хеширования ${signer.digestAlgorithm}.`);
     else {
-      const actual = parsed.content !== undefined ? createHash(digestName).update(parsed.content).digest() : digests?.get(digestName);
+      const actual = digests?.get(digestName);
       if (actual === undefined) check.fail('digest', 'SIGNED_DATA_NOT_FOUND');
       else if (!sameBytes(actual, claimed)) check.fail('digest', 'HASH_FAILURE');
       else check.checks.digest = 'passed';
@@ -461,7 +472,28 @@ function failedReport(detail: string, now: Date): VerificationReport {
   };
 }
 
-/** Verifies a signature given as DER, BER, PEM or base64. Never throws. */
+/** SHA-256 and SHA-384 of some bytes: every digest a signer may have used. */
+function digestsOf(bytes: Uint8Array): Map<DigestName, Uint8Array> {
+  const computed = new Map<DigestName, Uint8Array>();
+  for (const name of Object.keys(digestOids) as DigestName[]) computed.set(name, new Uint8Array(createHash(name).update(bytes).digest()));
+  return computed;
+}
+
+/**
+ * Why the attached content is not the document the caller named, or undefined when it is: every
+ * digest the caller gave must equal the attached content's (a caller that gave none proves nothing).
+ */
+function attachedContentMismatch(embedded: ReadonlyMap<DigestName, Uint8Array>, supplied: ReadonlyMap<DigestName, Uint8Array>): string | undefined {
+  const compared = [...supplied].filter(([name]) => embedded.has(name));
+  if (compared.length > 0 && compared.every(([name, digest]) => sameBytes(digest, embedded.get(name)))) return undefined;
+  const hex = (digest: Uint8Array | undefined): string => (digest === undefined ? 'неизвестен' : Buffer.from(digest).toString('hex'));
+  return `В файл подписи вложен другой документ (SHA-256 ${hex(embedded.get('sha256'))}), а не проверяемый (SHA-256 ${hex(supplied.get('sha256'))}).`;
+}
+
+/**
+ * Verifies a signature given as DER, BER, PEM or base64. Never throws. With `content` or
+ * `contentDigests` the signature must be over exactly that document, attached or not.
+ */
 export function verifyCades(signature: Uint8Array, options: VerifyOptions = {}): VerificationReport {
   const now = options.now ?? new Date();
   let parsed: ParsedSignedData;
@@ -489,17 +521,21 @@ export function verifyCades(signature: Uint8Array, options: VerifyOptions = {}):
     pool: [...loadAll(parsed.certificates), ...loadAll(options.intermediates)],
     crls,
   };
-  let digests = options.contentDigests;
-  if (options.content !== undefined && parsed.content === undefined) {
-    const computed = new Map<DigestName, Uint8Array>();
-    for (const name of ['sha256', 'sha384'] as const) computed.set(name, new Uint8Array(createHash(name).update(options.content).digest()));
-    digests = computed;
-  }
-  const signers = parsed.signerInfos.map((signer, index) => verifySigner(parsed, signer, index, context, digests));
+  // What the caller names as the signed document: its bytes, or its digests computed while streaming.
+  const supplied = options.content !== undefined ? digestsOf(options.content) : options.contentDigests;
+  const embedded = parsed.content === undefined ? undefined : digestsOf(parsed.content);
+  // RFC 5652 §5.4 hashes one content. When the signature carries its own copy and the caller names
+  // a document too, both must be the same bytes: otherwise a signature of one document, renamed,
+  // would pass as a signature of another (OpenSSL `cms -verify -content` fails it the same way).
+  const contentMismatch = supplied !== undefined && embedded !== undefined ? attachedContentMismatch(embedded, supplied) : undefined;
+  const digests = contentMismatch === undefined ? (embedded ?? supplied) : supplied;
+  const signers = parsed.signerInfos.map((signer, index) => verifySigner(parsed, signer, index, context, digests, contentMismatch));
   const failed = signers.find((signer) => signer.indication === 'TOTAL_FAILED');
   const indeterminate = signers.find((signer) => signer.indication === 'INDETERMINATE');
   const decisive = failed ?? indeterminate;
-  const contentSha256 = parsed.content !== undefined ? createHash('sha256').update(parsed.content).digest('hex') : digests?.get('sha256') && Buffer.from(digests.get('sha256') as Uint8Array).toString('hex');
+  // The bytes the verdict is about: the document the caller named, else the attached content.
+  const verifiedSha256 = supplied?.get('sha256') ?? embedded?.get('sha256');
+  const contentSha256 = verifiedSha256 === undefined ? undefined : Buffer.from(verifiedSha256).toString('hex');
   return {
     indication: decisive?.indication ?? 'TOTAL_PASSED',
     subIndication: decisive?.subIndication,

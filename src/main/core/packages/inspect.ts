@@ -257,7 +257,9 @@ async function inspectOpen(zip: yauzl.ZipFile, options: InspectOptions): Promise
     }
   }
 
-  // 5. Signatures against the streamed digests.
+  // 5. Signatures against the streamed digests: an attached signature must carry exactly this entry's
+  // bytes (the verifier compares the SHA-256 given here with its content), so a signature of another
+  // document cannot stand in for this one.
   const reports: PackageDocumentReport[] = [];
   for (const document of documents) {
     const hash = hashes.get(document.name) as { sha256: string; size: number };
