@@ -417,9 +417,23 @@ export function countJournal(database: StoreDatabase, filter: JournalFilter = {}
   return (database.prepare(`SELECT count(*) AS n FROM journal ${where.sql}`).get(...where.values) as { n: number }).n;
 }
 
+/**
+ * Characters that make a spreadsheet read a cell as a formula (OWASP «CSV Injection»): `=`, `+`,
+ * `-`, `@`, tab and carriage return at the start of a cell.
+ */
+const formulaTriggers = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV cell (RFC 4180 §2). A cell that a spreadsheet would run as a formula (a title like
+ * `=HYPERLINK(…)` typed by a user or sent by the cabinet) is neutralised as OWASP advises: a single
+ * quote before it, and the whole cell quoted so the quote stays inside it. No column of the journal
+ * is a number, so `-5` in a title is text and loses nothing but its formula reading.
+ */
 function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const raw = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  const neutralised = formulaTriggers.test(raw);
+  const text = neutralised ? `'${raw}` : raw;
+  return neutralised || /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Journal rows as CSV (RFC 4180) with a UTF-8 BOM, so Excel shows Cyrillic correctly. */
