@@ -140,7 +140,7 @@ export interface JournalEntry {
 
 /** What the user set: cabinet profile aside (see `cabinet:set-profile`). */
 export interface AppSettings {
-  /** PKCS#11 libraries the user added, searched after the known ones. */
+  /** PKCS#11 libraries the user added (shown, never sent back as paths), searched after the known ones. */
   pkcs11Modules: string[];
   /** Trust anchors the user imported (certification authority roots). */
   trustAnchors: Array<{ sha256: string; subject: string; notAfter: string }>;
@@ -234,7 +234,14 @@ export const apiInputs = {
   'journal:list': z.object({ ...journalFilter, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(50) }).strict(),
   'journal:export': z.object(journalFilter).strict(),
   'settings:get': z.object({}).strict(),
-  'settings:set': z.object({ firstRunDone: z.boolean().optional(), locale: z.enum(['ru', 'en']).optional(), pkcs11Modules: z.array(filePath).max(20).optional() }).strict(),
+  'settings:set': z.object({ firstRunDone: z.boolean().optional(), locale: z.enum(['ru', 'en']).optional() }).strict(),
+  /**
+   * Adds a PKCS#11 library the user picks in a native open dialog shown by main (the desktop app):
+   * the renderer never names a library's path. Browser mode has no such dialog (NATIVE_DIALOG_UNAVAILABLE).
+   */
+  'settings:choose-pkcs11-module': z.object({}).strict(),
+  /** Removes the added library at this position of `AppSettings.pkcs11Modules`. */
+  'settings:remove-pkcs11-module': z.object({ index: z.number().int().min(0).max(19) }).strict(),
   /** Imports a certification authority certificate (DER or PEM file) as a trust anchor. */
   'trust:import': z.object({ path: filePath }).strict(),
   'trust:remove': z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
@@ -287,6 +294,8 @@ export interface ApiOutputs {
   'journal:export': { fileName: string; csv: string };
   'settings:get': AppSettings;
   'settings:set': AppSettings;
+  'settings:choose-pkcs11-module': AppSettings;
+  'settings:remove-pkcs11-module': AppSettings;
   'trust:import': AppSettings;
   'trust:remove': AppSettings;
   'files:read': { name: string; mediaType: string; contentBase64: string };

@@ -2,7 +2,7 @@
  * Electron main process: lifecycle, the one window, security and IPC registration.
  * This folder is the only place that imports electron (lint rule `layering`).
  */
-import { app, BrowserWindow, Menu, Notification, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, Menu, Notification, session, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createAppServices, type AppServices } from '../services/app-services';
@@ -76,6 +76,13 @@ if (!app.requestSingleInstanceLock()) {
       version: appVersion,
       dataDir: dataDirFromArguments(process.argv.slice(1)) ?? process.env.NEDRADESK_DATA_DIR ?? app.getPath('userData'),
       launchTokenProcess: utilityProcessLauncher(),
+      // What the user picks in the system's dialog is the only path main takes from the UI's side.
+      dialogs: {
+        openFile: async (options) => {
+          const chosen = mainWindow === undefined ? await dialog.showOpenDialog({ ...options, properties: ['openFile'] }) : await dialog.showOpenDialog(mainWindow, { ...options, properties: ['openFile'] });
+          return chosen.canceled ? undefined : chosen.filePaths[0];
+        },
+      },
       emit,
       // A desktop notification: the accountant need not keep the window in view.
       onPackageStatus: (item) => {

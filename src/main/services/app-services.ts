@@ -22,6 +22,7 @@ import { createDispatcher, type Dispatcher } from './dispatch';
 import { createHandlers, type ServiceContext } from './handlers';
 import type { LocalContext } from './local-handlers';
 import { JournalService } from './journal-service';
+import type { NativeDialogs } from './native-dialogs';
 import { PackageRecords } from './package-records';
 import { readSettings } from './settings';
 import { loadTrainingCaAnchor, loadTrustAnchors } from './trust-store';
@@ -44,6 +45,8 @@ export interface AppServicesOptions {
   onPackageStatus?: (item: OutboxItem) => void;
   /** Overrides of the cabinet's timing and of the stand it starts (tests). */
   cabinet?: Pick<CabinetServiceOptions, 'syncIntervalMs' | 'outboxBaseDelayMs' | 'startStand'>;
+  /** The system's file dialogs: the desktop app has them, browser mode does not. */
+  dialogs?: NativeDialogs;
   /** Where `NEDRADESK_STAND_*` are read from; `process.env` by default. */
   environment?: NodeJS.ProcessEnv;
 }
@@ -99,8 +102,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const ownTokens = options.tokens === undefined;
   const tokens: TokenService =
     options.tokens ??
-    // Libraries the user added in the settings are searched after the registry's (module discovery).
-    new TokenSupervisor({ launch: requireLauncher(options.launchTokenProcess), modules: { userPaths: readSettings(store).pkcs11Modules } });
+    // Libraries the user added in the settings are searched after the registry's (module discovery);
+    // none is loaded from the data folder, which the app writes on the renderer's behalf.
+    new TokenSupervisor({ launch: requireLauncher(options.launchTokenProcess), modules: { userPaths: readSettings(store).pkcs11Modules, untrustedFolders: [dataDir] } });
   const trustAnchors = async () => [...(await loadTrustAnchors(dataDir)), ...(await loadTrainingCaAnchor(dataDir))];
   const stand = standOptionsFromEnvironment(options.environment ?? process.env);
   // Both read the cabinet's state only when called, after the cabinet below exists. Without a
@@ -140,7 +144,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     onStatus,
   });
   // The local calls read and write the settings in this database (LocalContext.store).
-  const context: ServiceContext & LocalContext = { mode: options.mode, version: options.version, tokens, cabinet, dataDir, store, trustAnchors, emit, records, journal, storeDocument: (bytes, meta) => putDocument(store, dataDir, bytes, meta) };
+  const context: ServiceContext & LocalContext = { mode: options.mode, version: options.version, tokens, cabinet, dataDir, store, trustAnchors, emit, records, journal, storeDocument: (bytes, meta) => putDocument(store, dataDir, bytes, meta), dialogs: options.dialogs };
   const handlers = createHandlers(context);
   const stopWatching = tokens instanceof TokenSupervisor ? tokens.watchTokens((list) => emit('tokens:changed', { tokens: list })) : undefined;
   let closing: Promise<void> | undefined;

@@ -13,6 +13,8 @@ import type { JournalRecord, JournalService } from './journal-service';
 import type { PackageRecords } from './package-records';
 import type { StoreDatabase } from '../store/database';
 import { readSettings, writeSettings } from './settings';
+import type { NativeDialogs } from './native-dialogs';
+import { trustedModulePath } from '../token/module-trust';
 import { describeTrustAnchors, importTrustAnchor, removeTrustAnchor } from './trust-store';
 
 /** What the local calls need; absent parts answer INTERNAL_ERROR (contexts without a data folder). */
@@ -23,6 +25,8 @@ export interface LocalContext {
   cabinet?: CabinetService | undefined;
   /** The local database holding the settings; without it they are read from the data folder's database. */
   store?: StoreDatabase | undefined;
+  /** The system's file dialogs (the desktop app only). */
+  dialogs?: NativeDialogs | undefined;
 }
 
 export type LocalMethod =
@@ -37,6 +41,8 @@ export type LocalMethod =
   | 'journal:export'
   | 'settings:get'
   | 'settings:set'
+  | 'settings:choose-pkcs11-module'
+  | 'settings:remove-pkcs11-module'
   | 'trust:import'
   | 'trust:remove'
   | 'files:read';
@@ -71,8 +77,31 @@ export function createLocalHandlers(context: LocalContext): Pick<ApiHandlers, Lo
     'settings:get': appSettings,
     'settings:set': async (input) => {
       await writeSettings(settingsSource(), input);
-      // PKCS#11 libraries are read when the token process starts: a change applies after a restart.
       context.journal?.record('settings.change', { details: Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) });
+      return appSettings();
+    },
+    'settings:choose-pkcs11-module': async () => {
+      if (context.dialogs === undefined) throw new AppError('NATIVE_DIALOG_UNAVAILABLE');
+      const chosen = await context.dialogs.openFile({ title: 'Библиотека PKCS#11', filters: [{ name: 'Библиотека PKCS#11', extensions: process.platform === 'win32' ? ['dll'] : ['so', 'dylib'] }] });
+      if (chosen === undefined) return appSettings();
+      // Refused here already when it could not be loaded later (module-trust.ts); the token process checks again at every start.
+      const real = trustedModulePath(chosen, { untrustedFolders: [dataDir()] });
+      const current = readSettings(settingsSource()).pkcs11Modules;
+      if (!current.includes(real)) {
+        if (current.length >= 20) throw new AppError('INVALID_INPUT', { reason: 'at most 20 libraries' });
+        await writeSettings(settingsSource(), { pkcs11Modules: [...current, real] });
+        // PKCS#11 libraries are read when the token process starts: a change applies after a restart.
+        context.journal?.record('settings.change', { details: { pkcs11ModuleAdded: real } });
+      }
+      return appSettings();
+    },
+    'settings:remove-pkcs11-module': async (input) => {
+      const current = readSettings(settingsSource()).pkcs11Modules;
+      const removed = current[input.index];
+      if (removed !== undefined) {
+        await writeSettings(settingsSource(), { pkcs11Modules: current.filter((_module, index) => index !== input.index) });
+        context.journal?.record('settings.change', { details: { pkcs11ModuleRemoved: removed } });
+      }
       return appSettings();
     },
     'trust:import': async (input) => {

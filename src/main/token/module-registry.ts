@@ -33,6 +33,8 @@ export interface ModuleSearch {
   environment?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
   fileExists?: (path: string) => boolean;
+  /** Folders no library is loaded from (the data folder); see module-trust.ts. */
+  untrustedFolders?: readonly string[] | undefined;
 }
 
 /** All candidates in priority order, existing or not (for diagnostics). */

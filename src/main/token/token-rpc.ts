@@ -7,7 +7,7 @@ import type { TokenCertificate, TokenDescription } from '../../shared/tokens';
 import type { SignatureAlgorithmId } from '../core/crypto/algorithms';
 
 export interface TokenRpcMethods {
-  configure: { params: { explicit?: string | undefined; userPaths?: string[] }; result: { modules: string[] } };
+  configure: { params: { explicit?: string | undefined; userPaths?: string[]; untrustedFolders?: string[] }; result: { modules: string[] } };
   listTokens: { params: Record<string, never>; result: TokenDescription[] };
   listCertificates: { params: { token?: string | undefined }; result: TokenCertificate[] };
   openSigner: {

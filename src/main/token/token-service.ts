@@ -9,6 +9,7 @@ import type { Signer } from '../core/crypto/algorithms';
 import { orderChain } from '../core/crypto/chain';
 import { certificateStatusError } from '../core/crypto/x509';
 import { modulesToLoad, type ModuleSearch } from './module-registry';
+import { trustedModulePath } from './module-trust';
 import { Pkcs11Library, type KeySession } from './pkcs11-library';
 
 /** A signer bound to a logged-in token session; `close` ends the session. */
@@ -102,7 +103,10 @@ class LocalTokenSigner implements TokenSigner {
 export class LocalTokenService implements TokenService {
   private constructor(private readonly libraries: Pkcs11Library[]) {}
 
-  /** Loads the libraries the search finds; none at all is MODULE_NOT_FOUND. */
+  /**
+   * Loads the libraries the search finds; none at all is MODULE_NOT_FOUND. Each path is checked
+   * for trust (module-trust.ts) right before it is loaded, at every start of the token process.
+   */
   static open(search: ModuleSearch = {}): LocalTokenService {
     const paths = modulesToLoad(search);
     if (paths.length === 0) throw new AppError('MODULE_NOT_FOUND');
@@ -110,7 +114,7 @@ export class LocalTokenService implements TokenService {
     let firstFailure: unknown;
     for (const path of paths) {
       try {
-        libraries.push(Pkcs11Library.load(path));
+        libraries.push(Pkcs11Library.load(trustedModulePath(path, { untrustedFolders: search.untrustedFolders })));
       } catch (error) {
         // With a path the user named, its failure is the answer; registry paths are best effort.
         if (paths.length === 1) throw error;

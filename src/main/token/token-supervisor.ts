@@ -234,7 +234,7 @@ export class TokenSupervisor implements TokenService {
     configured.catch((error: unknown) => {
       // A process that could not load its modules is dropped; calls in the next seconds get the
       // same answer without starting a process each time, then a new process tries again.
-      if (error instanceof AppError && (error.code === 'MODULE_NOT_FOUND' || error.code === 'MODULE_LOAD_FAILED')) {
+      if (error instanceof AppError && (error.code === 'MODULE_NOT_FOUND' || error.code === 'MODULE_LOAD_FAILED' || error.code === 'MODULE_UNTRUSTED')) {
         this.configurationFailure = { error, until: Date.now() + (this.options.configurationRetryMs ?? 15_000) };
       }
       if (this.running === running) this.running = undefined;

@@ -6,6 +6,7 @@ import { Button, Card, Input, List, Radio, Space, Typography, Upload } from 'ant
 import { useState } from 'react';
 import type { AppSettings } from '../../shared/api';
 import type { ErrorData } from '../../shared/errors';
+import type { Result } from '../../shared/result';
 import { callApi } from '../api/client';
 import { formatDate } from '../format';
 import { useSession } from '../session';
@@ -49,33 +50,37 @@ export function CabinetProfileForm() {
   );
 }
 
-/** PKCS#11 libraries the user added for tokens whose drivers NedraDesk does not know. */
+/**
+ * PKCS#11 libraries the user added for tokens whose drivers NedraDesk does not know. The library is
+ * picked in the system's open dialog, which main shows: the window never names a library's path.
+ */
 export function ModulesForm({ settings, onChange }: { settings: AppSettings; onChange: (settings: AppSettings) => void }) {
   const tr = useTr();
-  const [path, setPath] = useState('');
   const [error, setError] = useState<ErrorData | undefined>();
-  const save = async (modules: string[]): Promise<void> => {
-    setError(undefined);
-    const result = await callApi('settings:set', { pkcs11Modules: modules });
+  const apply = (result: Result<AppSettings>): void => {
     if (!result.ok) return setError(result.error);
     onChange(result.value);
-    setPath('');
+  };
+  const choose = async (): Promise<void> => {
+    setError(undefined);
+    apply(await callApi('settings:choose-pkcs11-module', {}));
+  };
+  const remove = async (index: number): Promise<void> => {
+    setError(undefined);
+    apply(await callApi('settings:remove-pkcs11-module', { index }));
   };
   return (
     <Card title={tr('Библиотеки PKCS#11', 'PKCS#11 libraries')} size="small">
       <Typography.Paragraph type="secondary">
-        Драйверы Рутокен, JaCarta, eToken и SoftHSM NedraDesk находит сам. Если токен не виден, укажите путь к библиотеке PKCS#11 его производителя (например, C:\Windows\System32\rtpkcs11ecp.dll или /usr/lib/librtpkcs11ecp.so).
+        Драйверы Рутокен, JaCarta, eToken и SoftHSM NedraDesk находит сам. Если токен не виден, выберите библиотеку PKCS#11 его производителя (например, C:\Windows\System32\rtpkcs11ecp.dll или /usr/lib/librtpkcs11ecp.so). Библиотека должна быть установлена в системную папку: из папки данных NedraDesk и из файлов, которые могут изменить другие пользователи, она не загружается.
       </Typography.Paragraph>
-      <List size="small" dataSource={settings.pkcs11Modules} locale={{ emptyText: tr('Дополнительных библиотек нет.', 'No extra libraries.') }} renderItem={(item) => (
-        <List.Item actions={[<Button key="remove" type="link" danger onClick={() => void save(settings.pkcs11Modules.filter((module) => module !== item))}>{tr('Убрать', 'Remove')}</Button>]}>
+      <List size="small" dataSource={settings.pkcs11Modules} locale={{ emptyText: tr('Дополнительных библиотек нет.', 'No extra libraries.') }} renderItem={(item, index) => (
+        <List.Item actions={[<Button key="remove" type="link" danger onClick={() => void remove(index)}>{tr('Убрать', 'Remove')}</Button>]}>
           <Typography.Text code>{item}</Typography.Text>
         </List.Item>
       )} />
-      <Space.Compact style={{ width: '100%', maxWidth: 640, marginTop: 8 }}>
-        <Input aria-label="Путь к библиотеке PKCS#11" placeholder="Путь к библиотеке .so или .dll" value={path} onChange={(event) => setPath(event.target.value)} />
-        <Button onClick={() => void save([...settings.pkcs11Modules, path.trim()])} disabled={path.trim() === ''}>{tr('Добавить', 'Add')}</Button>
-      </Space.Compact>
-      {error !== undefined && <ApiErrorAlert error={error} />}
+      <Button style={{ marginTop: 8 }} onClick={() => void choose()}>{tr('Выбрать библиотеку…', 'Choose a library…')}</Button>
+      {error !== undefined && <div style={{ marginTop: 8 }}><ApiErrorAlert error={error} /></div>}
     </Card>
   );
 }

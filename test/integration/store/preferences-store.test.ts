@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices, type AppServices } from '../../../src/main/services/app-services';
+import { writeSettings } from '../../../src/main/services/settings';
 import { LocalTokenService } from '../../../src/main/token/token-service';
 import type { ApiMethod, ApiOutput } from '../../../src/shared/api';
 import { AppError } from '../../../src/shared/errors';
@@ -64,7 +65,9 @@ describe('settings and the cabinet profile in the local database', () => {
     const dataDir = newDataDir();
     const first = start(dataDir);
     expect(await call(first, 'settings:get', {})).toMatchObject({ firstRunDone: false, locale: 'ru', pkcs11Modules: [] });
-    const changed = await call(first, 'settings:set', { firstRunDone: true, locale: 'en', pkcs11Modules: ['/opt/vendor/libpkcs11.so'] });
+    // A library is added in the desktop app's open dialog (settings:choose-pkcs11-module); here it is written as that call does.
+    await writeSettings(first.store, { pkcs11Modules: ['/opt/vendor/libpkcs11.so'] });
+    const changed = await call(first, 'settings:set', { firstRunDone: true, locale: 'en' });
     expect(changed).toMatchObject({ firstRunDone: true, locale: 'en', pkcs11Modules: ['/opt/vendor/libpkcs11.so'] });
     // A part: the rest stays.
     expect(await call(first, 'settings:set', { locale: 'ru' })).toMatchObject({ firstRunDone: true, locale: 'ru', pkcs11Modules: ['/opt/vendor/libpkcs11.so'] });
