@@ -27,6 +27,7 @@ export function loadWindowState(userDataDir: string): WindowState {
 export function saveWindowState(userDataDir: string, state: WindowState): void {
   const target = path.join(userDataDir, 'window-state.json');
   const temporary = `${target}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(state));
+  // userData is the data folder unless --data-dir names another: private like the rest of it.
+  writeFileSync(temporary, JSON.stringify(state), { mode: 0o600 });
   renameSync(temporary, target);
 }

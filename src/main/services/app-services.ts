@@ -9,6 +9,7 @@ import type { ApiEventName, ApiEvents, ApiHandlers, AppInfo, OutboxItem } from '
 import { roles, type OrganisationRole } from '../../shared/cabinet';
 import type { OutboxStatusChange } from '../cabinet/outbox';
 import { startStand, type StandOptions } from '../../stand/server';
+import { makePrivateFolderSync, tightenPrivateTree } from '../core/files/private-files';
 import { createLogger } from '../log/logger';
 import { openStore, type StoreDatabase } from '../store/database';
 import { cabinetListStore } from '../store/cabinet-lists';
@@ -90,6 +91,11 @@ export function standOptionsFromEnvironment(environment: NodeJS.ProcessEnv): Pic
 /** Builds every service of the app over the data folder. */
 export function createAppServices(options: AppServicesOptions): AppServices {
   const { dataDir, emit } = options;
+  // Only the user may read the data folder: 0700 folders and 0600 files. An earlier version left
+  // them 0755/0644 (the umask's), so they are tightened on every start before anything is opened.
+  makePrivateFolderSync(dataDir);
+  const tightened = tightenPrivateTree(dataDir);
+  if (tightened.folders + tightened.files > 0) log.info('data folder made private', tightened);
   const store = openStore({ dataDir });
   // The settings and the cabinet profile of an earlier version (settings.json, cabinet-profile.json)
   // come into the database before anything reads them: one transaction, the files renamed *.imported.

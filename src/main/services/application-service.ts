@@ -4,7 +4,7 @@
  * one login, the package written to the user's data folder.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FormData } from '../../shared/catalog-types';
 import { AppError } from '../../shared/errors';
@@ -12,6 +12,7 @@ import type { PackageManifest } from '../../shared/packages';
 import { findCatalogEntry } from '../core/catalog/catalog';
 import { digestFile } from '../core/crypto/digest';
 import { writeFileAtomic } from '../core/files/atomic-write';
+import { makePrivateFileSync, makePrivateFolder, privateFileMode } from '../core/files/private-files';
 import type { AttachedFile } from '../core/forms/validate-files';
 import { validateFormFiles } from '../core/forms/validate-files';
 import { buildPackage, type PackageDocumentInput } from '../core/packages/build';
@@ -50,11 +51,11 @@ export async function renderForm(input: ApplicationInput, directory: string, cre
     }),
   );
   const renderInput = { type: entry, data: input.data, organisation: input.organisation, attachments, createdAt: createdAt.toISOString(), generator };
-  await mkdir(directory, { recursive: true });
+  await makePrivateFolder(directory);
   const pdfPath = path.join(directory, `${entry.kind === 'report' ? 'Отчёт' : 'Заявление'}.pdf`);
   const xmlPath = path.join(directory, `${entry.kind === 'report' ? 'Отчёт' : 'Заявление'}.xml`);
-  await writeFileAtomic(pdfPath, await renderFormPdf(renderInput));
-  await writeFileAtomic(xmlPath, renderFormXml(renderInput));
+  await writeFileAtomic(pdfPath, await renderFormPdf(renderInput), { mode: privateFileMode });
+  await writeFileAtomic(xmlPath, renderFormXml(renderInput), { mode: privateFileMode });
   return { pdfPath, xmlPath };
 }
 
@@ -91,5 +92,7 @@ export async function buildApplicationPackage(
     ...(input.signal ? { signal: input.signal } : {}),
     ...(input.onProgress ? { onProgress: (progress: { stage: string; done: number; total: number }) => input.onProgress?.(progress) } : {}),
   });
+  // The package lies in the data folder: as private as the rest of it.
+  makePrivateFileSync(built.path);
   return { packagePath: built.path, manifest: built.manifest };
 }

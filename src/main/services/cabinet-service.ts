@@ -13,7 +13,6 @@
  * The chosen cabinet is kept in the local database (`cabinet_profiles`, see store/preferences.ts);
  * a `cabinet-profile.json` of an earlier version is imported once.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { CabinetState, OutboxItem } from '../../shared/api';
 import type { CabinetNotification, License, Order, OrganisationRole, Person, ReportDeadline } from '../../shared/cabinet';
@@ -22,6 +21,7 @@ import { CabinetClient } from '../cabinet/cabinet-client';
 import { CabinetSession, loginWithSignature, startBrowserLogin, type BrowserLogin } from '../cabinet/identity-client';
 import { Outbox, type OutboxStatusChange, type OutboxStorage } from '../cabinet/outbox';
 import type { Signer } from '../core/crypto/algorithms';
+import { makePrivateFolderSync } from '../core/files/private-files';
 import { createLogger } from '../log/logger';
 import { openStore, type StoreDatabase } from '../store/database';
 import { sqliteOutboxStorage } from '../store/outbox-store';
@@ -136,7 +136,7 @@ export class CabinetService {
   private readonly profiles: CabinetProfileStorage;
 
   constructor(private readonly options: CabinetServiceOptions) {
-    mkdirSync(options.dataDir, { recursive: true });
+    makePrivateFolderSync(options.dataDir);
     try {
       this.profiles = options.profiles ?? this.openProfileStorage();
       this.profile = this.loadProfile();

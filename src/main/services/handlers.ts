@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { ApiEventName, ApiEvents, ApiHandlers, AppInfo, DiagnosticCheck } from '../../shared/api';
@@ -9,6 +9,7 @@ import { catalog } from '../core/catalog/catalog';
 import { fileError } from '../core/crypto/digest';
 import { inspectDocument } from '../core/documents/inspect-document';
 import { writeFileAtomic } from '../core/files/atomic-write';
+import { makePrivateFolder, privateFileMode } from '../core/files/private-files';
 import { validateFormFiles } from '../core/forms/validate-files';
 import { safeEntryName } from '../core/packages/container';
 import { inspectPackage } from '../core/packages/inspect';
@@ -139,8 +140,8 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
         const reportPath = input.pdfReportPath ?? (input.pdfReport === true ? path.join(dataDir(), 'reports', randomUUID(), 'Протокол проверки подписи.pdf') : undefined);
         if (reportPath !== undefined) {
           const pdf = await renderVerificationPdf({ report, documentName: report.contentPath && path.basename(report.contentPath), signatureName: path.basename(input.signaturePath), generator });
-          await mkdir(path.dirname(reportPath), { recursive: true });
-          await writeFileAtomic(reportPath, pdf);
+          await makePrivateFolder(path.dirname(reportPath));
+          await writeFileAtomic(reportPath, pdf, { mode: privateFileMode });
         }
         return reportPath === undefined ? report : { ...report, pdfReportPath: reportPath };
       },
@@ -152,9 +153,9 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
           return context.storeDocument(bytes, { originalName: input.name, mediaType: mediaTypeOf(input.name) });
         }
         const directory = path.join(dataDir(), 'staged', randomUUID());
-        await mkdir(directory, { recursive: true });
+        await makePrivateFolder(directory);
         const target = path.join(directory, safeEntryName(input.name));
-        await writeFileAtomic(target, bytes);
+        await writeFileAtomic(target, bytes, { mode: privateFileMode });
         return { path: target };
       },
       'catalog:list': async () => [...catalog],
@@ -233,9 +234,9 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
       'orders:file': async (input) => {
         const bytes = await cabinet().requireClient().file(input.orderId, input.name);
         const directory = path.join(dataDir(), 'decisions', safeEntryName(input.orderId));
-        await mkdir(directory, { recursive: true });
+        await makePrivateFolder(directory);
         const target = path.join(directory, safeEntryName(input.name));
-        await writeFileAtomic(target, bytes);
+        await writeFileAtomic(target, bytes, { mode: privateFileMode });
         return { path: target };
       },
       // Live and kept; without a session or network, the copy kept for the working organisation.

@@ -5,10 +5,11 @@
  * detached signature, so it shows who really signed, not who is logged in.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { writeFileAtomic } from '../core/files/atomic-write';
+import { makePrivateFolder, privateFileMode } from '../core/files/private-files';
 import { safeEntryName } from '../core/packages/container';
 import { inspectPackage } from '../core/packages/inspect';
 import { stampSignatureMark } from '../core/render/signature-mark';
@@ -18,6 +19,8 @@ import { verifySignatureFile } from './signatures';
 export async function makeStampedCopy(request: { packagePath: string; packageId: string; dataDir: string; trustAnchors: Uint8Array[] }): Promise<{ path: string }> {
   const work = path.join(request.dataDir, 'copies', '.work', randomUUID());
   try {
+    // The extracted documents stay out of other users' reach until they are removed below.
+    await makePrivateFolder(work);
     const report = await inspectPackage(request.packagePath, { trustAnchors: request.trustAnchors, extractTo: work });
     const form = report.documents.find((document) => document.role === 'form-pdf');
     if (form === undefined || report.manifest === undefined) throw new AppError('INVALID_FILES_STRUCTURE', { reason: 'no printable form in the package' });
@@ -34,8 +37,8 @@ export async function makeStampedCopy(request: { packagePath: string; packageId:
       signingTime: signer.signingTime ?? report.manifest.createdAt,
     });
     const target = path.join(request.dataDir, 'copies', safeEntryName(request.packageId), `${path.basename(form.fileName, '.pdf')} (копия с отметкой о подписи).pdf`);
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFileAtomic(target, stamped);
+    await makePrivateFolder(path.dirname(target));
+    await writeFileAtomic(target, stamped, { mode: privateFileMode });
     return { path: target };
   } finally {
     await rm(work, { recursive: true, force: true });

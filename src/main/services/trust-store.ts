@@ -3,13 +3,14 @@
  * `<data>/trust/`, DER or PEM. Read on demand, so an import takes effect at once.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppSettings } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import { fileError } from '../core/crypto/digest';
 import { certificateDerFrom, formatName, parseCertificate, pemBlocks } from '../core/crypto/x509';
 import { writeFileAtomic } from '../core/files/atomic-write';
+import { makePrivateFolder, privateFileMode } from '../core/files/private-files';
 
 /** A certificate file is small; anything bigger is not one. */
 const maxCertificateBytes = 1_000_000;
@@ -83,8 +84,8 @@ export async function importTrustAnchor(dataDir: string, file: string): Promise<
   const certificate = parseCertificate(der);
   if (!isCertificationAuthority(der)) throw new AppError('TRUST_ANCHOR_NOT_CA', { path: file });
   const sha256 = createHash('sha256').update(der).digest('hex');
-  await mkdir(trustFolder(dataDir), { recursive: true });
-  await writeFileAtomic(path.join(trustFolder(dataDir), `${sha256}.der`), der);
+  await makePrivateFolder(trustFolder(dataDir));
+  await writeFileAtomic(path.join(trustFolder(dataDir), `${sha256}.der`), der, { mode: privateFileMode });
   return { sha256, subject: formatName(certificate.reader, certificate.subject) };
 }
 

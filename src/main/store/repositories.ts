@@ -4,11 +4,12 @@
  * content (SHA-256) and written atomically before their row exists.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { PackageStatus } from '../../shared/cabinet';
 import { AppError } from '../../shared/errors';
 import { writeFileAtomic } from '../core/files/atomic-write';
+import { makePrivateFolderSync, privateFileMode } from '../core/files/private-files';
 import type { StoreDatabase } from './database';
 
 export interface DraftRecord {
@@ -122,10 +123,10 @@ export async function putDocument(database: StoreDatabase, dataDir: string, byte
   const existing = database.prepare('SELECT path FROM documents WHERE sha256 = ?').get(sha256) as { path: string } | undefined;
   if (existing !== undefined && existsSync(existing.path)) return { sha256, path: existing.path };
   const folder = path.join(dataDir, 'documents', sha256.slice(0, 2), sha256.slice(2, 4));
-  mkdirSync(folder, { recursive: true });
+  makePrivateFolderSync(folder);
   const target = path.join(folder, sha256);
   // The file is complete under its final name before the row points at it.
-  await writeFileAtomic(target, bytes);
+  await writeFileAtomic(target, bytes, { mode: privateFileMode });
   database.prepare('INSERT OR REPLACE INTO documents (sha256, path, size, media_type, original_name, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(sha256, target, bytes.length, meta.mediaType, meta.originalName, now.toISOString());
   return { sha256, path: target };
 }

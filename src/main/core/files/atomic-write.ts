@@ -12,11 +12,17 @@ export function temporaryNameFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(4).toString('hex')}.part`);
 }
 
-/** Writes `data` to `target` atomically (temporary file, fsync, rename). */
-export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
+/**
+ * Writes `data` to `target` atomically (temporary file, fsync, rename). `mode` (0600 for files in
+ * the data folder, see private-files.ts) is set on the temporary file before any byte is written,
+ * exactly — not as the umask leaves it; without it the file gets 0644 less the umask.
+ */
+export async function writeFileAtomic(target: string, data: Uint8Array | string, options: { mode?: number } = {}): Promise<void> {
   const temporary = temporaryNameFor(target);
-  const handle = await open(temporary, 'wx', 0o644);
+  const handle = await open(temporary, 'wx', options.mode ?? 0o644);
   try {
+    // Modes mean nothing on Windows (ACLs decide there): no chmod.
+    if (options.mode !== undefined && process.platform !== 'win32') await handle.chmod(options.mode);
     await handle.writeFile(data);
     await handle.sync();
   } catch (error) {
