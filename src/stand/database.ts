@@ -71,8 +71,12 @@ CREATE TABLE IF NOT EXISTS authorization_codes (
 CREATE TABLE IF NOT EXISTS refresh_tokens (
   token_hash TEXT PRIMARY KEY, person_oid TEXT NOT NULL, client_id TEXT NOT NULL, expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0
 );
-CREATE TABLE IF NOT EXISTS challenges (
-  id TEXT PRIMARY KEY, challenge BLOB NOT NULL, client_id TEXT NOT NULL, expires_at INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0
+-- Signature login: the nonce issued for each challenge, good once and for five minutes. The table
+-- of an earlier version held server-chosen text to sign; its rows are short-lived and are dropped.
+DROP TABLE IF EXISTS challenges;
+CREATE TABLE IF NOT EXISTS login_challenges (
+  id TEXT PRIMARY KEY, nonce TEXT NOT NULL UNIQUE, client_id TEXT NOT NULL, issued_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;

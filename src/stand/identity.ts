@@ -2,25 +2,32 @@
  * The stand's identity provider, ESIA-style (design §5): OAuth 2.0 authorization code with PKCE
  * for a native app (RFC 7636, RFC 8252 loopback redirect), a Russian login page with password and
  * a one-time SMS code (written to the stand's log and to a training-only endpoint), signature
- * login (a challenge signed with CAdES, the certificate mapped to a person by SNILS), JWT access
+ * login (a login statement around the stand's nonce, signed as a detached CAdES signature; the
+ * certificate mapped to a person by SNILS), JWT access
  * tokens (RS256, JWKS published) and rotating refresh tokens.
  */
 import { createHash, generateKeyPairSync, randomBytes, randomInt, randomUUID, timingSafeEqual, type KeyObject, createPrivateKey, createPublicKey } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { exportJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import type { OrganisationRole, Person, Role } from '../shared/cabinet';
+import { parseSignedData } from '../main/core/crypto/cms';
 import { verifyCades } from '../main/core/crypto/verify';
+import { parseLoginStatement } from '../shared/login-statement';
 import { passwordMatches, type StandDatabase } from './database';
 import { codePage, lockedPage, loginPage, messagePage } from './pages';
 
 export const clientId = 'nedradesk';
 export const audience = 'nedradesk-cabinet';
+/** How long a signature-login challenge may be answered. */
+export const loginChallengeLifetimeMs = 5 * 60_000;
 
 export interface IdentityOptions {
   issuer: () => string;
   accessTokenSeconds: number;
   refreshTokenSeconds: number;
   codeLifetimeMs: number;
+  /** Origins besides the issuer's that a login statement may name (a proxy in front of the stand). */
+  publicOrigins: readonly string[];
   trustAnchors: readonly Uint8Array[];
   log: (line: string) => void;
   now: () => Date;
@@ -127,6 +134,12 @@ export function registerIdentity(app: FastifyInstance, database: StandDatabase, 
       .run(sha256(refreshToken).toString('hex'), personOid, client, now.getTime() + options.refreshTokenSeconds * 1000);
     database.prepare("INSERT INTO journal (at, person_oid, action, result) VALUES (?, ?, 'login', 'ok')").run(now.toISOString(), personOid);
     return { access_token: accessToken, token_type: 'Bearer', expires_in: options.accessTokenSeconds, refresh_token: refreshToken, person_oid: personOid };
+  };
+
+  // The origins a login statement may name: the stand listens on 127.0.0.1, which a client may also call localhost.
+  const ownOrigins = (): string[] => {
+    const issuer = new URL(options.issuer());
+    return [issuer.origin, `${issuer.protocol}//localhost${issuer.port === '' ? '' : `:${issuer.port}`}`, ...options.publicOrigins];
   };
 
   const formValue = (body: unknown, name: string): string | undefined => {
@@ -262,30 +275,62 @@ export function registerIdentity(app: FastifyInstance, database: StandDatabase, 
     };
   });
 
-  // Signature login: the client signs a fresh challenge with its token (CAdES), the stand checks it.
+  // Signature login (design §5, §6). The stand issues a nonce; the client builds the login statement
+  // around it itself (src/shared/login-statement.ts), signs exactly its UTF-8 bytes as a DETACHED
+  // CAdES signature and sends the statement and the signature back. A challenge is good once — its
+  // first use consumes it, successful or not — and for five minutes, so a signature made for one
+  // login (or captured from one) opens no other.
   app.post('/idp/signature/challenge', async (request) => {
     if (formValue(request.body, 'client_id') !== clientId) throw new StandError(401, 'invalid_client', 'Неизвестное приложение.');
     const id = randomUUID();
-    const challenge = Buffer.concat([Buffer.from(`NedraDesk: вход на учебный стенд ${options.now().toISOString()} `, 'utf8'), randomBytes(32)]);
-    database.prepare('INSERT INTO challenges (id, challenge, client_id, expires_at) VALUES (?, ?, ?, ?)').run(id, challenge, clientId, options.now().getTime() + 5 * 60_000);
-    return { challengeId: id, challenge: challenge.toString('base64') };
+    const nonce = base64url(randomBytes(32));
+    const issuedAt = options.now().getTime();
+    database.prepare('INSERT INTO login_challenges (id, nonce, client_id, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(id, nonce, clientId, issuedAt, issuedAt + loginChallengeLifetimeMs);
+    return { challengeId: id, nonce, expiresAt: new Date(issuedAt + loginChallengeLifetimeMs).toISOString() };
   });
 
   app.post('/idp/signature/token', async (request, reply) => {
     const body = request.body as Record<string, unknown> | undefined;
-    const row = database.prepare('SELECT * FROM challenges WHERE id = ?').get(formValue(body, 'challengeId') ?? '') as { id: string; challenge: Buffer; expires_at: number; used: number } | undefined;
-    if (row === undefined || row.used === 1 || row.expires_at < options.now().getTime()) throw new StandError(400, 'challenge_expired', 'Запрос на подпись устарел. Повторите вход.');
-    database.prepare('UPDATE challenges SET used = 1 WHERE id = ?').run(row.id);
+    if (formValue(body, 'client_id') !== clientId) throw new StandError(401, 'invalid_client', 'Неизвестное приложение.');
+    const row = database.prepare('SELECT * FROM login_challenges WHERE id = ?').get(formValue(body, 'challengeId') ?? '') as { id: string; nonce: string; expires_at: number; used: number } | undefined;
+    if (row === undefined) throw new StandError(400, 'challenge_unknown', 'Запрос на вход не найден. Повторите вход.');
+    if (row.used === 1) throw new StandError(400, 'challenge_used', 'Этот запрос на вход уже использован: подпись входа действует один раз. Повторите вход.');
+    database.prepare('UPDATE login_challenges SET used = 1 WHERE id = ?').run(row.id);
+    if (row.expires_at < options.now().getTime()) throw new StandError(400, 'challenge_expired', 'Запрос на вход устарел: он действует 5 минут. Повторите вход.');
+    const statement = formValue(body, 'statement') ?? '';
+    const parts = parseLoginStatement(statement);
+    if (parts === undefined) throw new StandError(400, 'statement_invalid', 'Текст заявления о входе не соответствует установленному виду. Обновите NedraDesk и повторите вход.');
+    if (parts.nonce !== row.nonce) throw new StandError(401, 'statement_other_challenge', 'Подписанное заявление относится к другому запросу на вход. Повторите вход.');
+    if (!ownOrigins().includes(parts.origin)) throw new StandError(401, 'statement_other_cabinet', 'Заявление о входе подписано для другого кабинета. Проверьте адрес кабинета и повторите вход.', { origin: parts.origin });
     const signature = Buffer.from(formValue(body, 'signature') ?? '', 'base64');
-    const report = verifyCades(signature, { content: row.challenge, trustAnchors: options.trustAnchors, now: options.now() });
+    let attached: boolean;
+    try {
+      attached = parseSignedData(signature).content !== undefined;
+    } catch {
+      throw new StandError(400, 'signature_malformed', 'Подпись запроса на вход повреждена или не является подписью CAdES.');
+    }
+    // RFC 5652 §5.2: an attached signature carries its own content; a login signature must not,
+    // so that the signed bytes are exactly the statement for this challenge and nothing else.
+    if (attached) throw new StandError(400, 'signature_attached', 'Подпись входа должна быть отсоединённой и сделанной над заявлением о входе. Обновите NedraDesk и повторите вход.');
+    const report = verifyCades(signature, { content: Buffer.from(statement, 'utf8'), trustAnchors: options.trustAnchors, now: options.now() });
     const signer = report.signers[0];
-    if (report.indication !== 'TOTAL_PASSED' || signer?.signer === undefined) {
+    if (report.indication !== 'TOTAL_PASSED' || report.attached || signer?.signer === undefined) {
       const sub = report.subIndication;
-      const code = sub === 'EXPIRED' || sub === 'NOT_YET_VALID' ? 'certificate_not_valid' : sub === 'NO_CERTIFICATE_CHAIN_FOUND' ? 'certificate_untrusted' : sub === 'REVOKED' ? 'certificate_revoked' : 'signature_invalid';
+      const code =
+        sub === 'EXPIRED' || sub === 'NOT_YET_VALID'
+          ? 'certificate_not_valid'
+          : sub === 'NO_CERTIFICATE_CHAIN_FOUND'
+            ? 'certificate_untrusted'
+            : sub === 'REVOKED'
+              ? 'certificate_revoked'
+              : sub === 'HASH_FAILURE'
+                ? 'signature_not_for_statement'
+                : 'signature_invalid';
       const messages: Record<string, string> = {
         certificate_not_valid: 'Сертификат подписи недействителен на текущую дату. Используйте действующий сертификат.',
         certificate_untrusted: 'Сертификат выдан удостоверяющим центром, которому стенд не доверяет.',
         certificate_revoked: 'Сертификат отозван удостоверяющим центром.',
+        signature_not_for_statement: 'Подпись сделана не над этим заявлением о входе. Повторите вход.',
         signature_invalid: 'Подпись запроса на вход недействительна.',
       };
       throw new StandError(401, code, messages[code] as string, { reasons: report.reasons });

@@ -22,6 +22,8 @@ export interface StandOptions {
   chunkMinBytes?: number;
   /** Orders one person may create per service in ten minutes (default 20). */
   ordersPerWindow?: number;
+  /** Origins the stand is also reached at (a proxy in front of it): a login statement may name them as well as the stand's own. */
+  publicOrigins?: readonly string[];
   log?: (line: string) => void;
   now?: () => Date;
 }
@@ -71,6 +73,7 @@ export async function startStand(options: StandOptions): Promise<RunningStand> {
     accessTokenSeconds: options.accessTokenSeconds ?? 900,
     refreshTokenSeconds: 8 * 3600,
     codeLifetimeMs: 5 * 60_000,
+    publicOrigins: options.publicOrigins ?? [],
     trustAnchors,
     log,
     now,

@@ -21,9 +21,22 @@ export interface StandProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the built stand on a port with its data folder and waits until it answers. */
-export function startStandProcess(options: { port: number; dataDir: string; stepMs?: number }): Promise<StandProcess> {
-  const child: ChildProcess = spawn(process.execPath, [path.resolve('dist/stand/stand.cjs'), '--port', String(options.port), '--data-dir', options.dataDir, '--step-ms', String(options.stepMs ?? 400)], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** How to start a stand process. */
+export interface StandProcessOptions {
+  port: number;
+  dataDir: string;
+  stepMs?: number;
+  /** CA certificate files whose certificates may log in (`--trust`). */
+  trust?: readonly string[];
+  /** Run `src/stand/stand.ts` through tsx instead of the build in dist/ (tests under vitest need no build). */
+  fromSource?: boolean;
+}
+
+/** Starts the stand (the build, or the source) on a port with its data folder and waits until it answers. */
+export function startStandProcess(options: StandProcessOptions): Promise<StandProcess> {
+  const entry = options.fromSource === true ? ['--import', 'tsx', path.resolve('src/stand/stand.ts')] : [path.resolve('dist/stand/stand.cjs')];
+  const trust = (options.trust ?? []).flatMap((file) => ['--trust', file]);
+  const child: ChildProcess = spawn(process.execPath, [...entry, '--port', String(options.port), '--data-dir', options.dataDir, '--step-ms', String(options.stepMs ?? 400), ...trust], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`stand did not start: ${output}`)), 15_000);

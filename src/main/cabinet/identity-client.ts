@@ -1,6 +1,6 @@
 /**
- * Logging in to an ESIA-style identity provider (design §5): by electronic signature (a challenge
- * signed with the user's token) or by password + SMS code in the provider's own page, with the
+ * Logging in to an ESIA-style identity provider (design §5): by electronic signature (a statement
+ * NedraDesk builds itself around the provider's nonce, signed detached with the user's token) or by password + SMS code in the provider's own page, with the
  * authorization code returned to a loopback address (RFC 8252) and protected by PKCE (RFC 7636).
  * Tokens live in memory only, in a session that refreshes them before they expire.
  */
@@ -10,6 +10,8 @@ import { AppError } from '../../shared/errors';
 import type { Signer } from '../core/crypto/algorithms';
 import { createCadesSignature } from '../core/crypto/cades';
 import type { CabinetErrorBody } from '../../shared/cabinet';
+import { originOf } from '../../shared/cabinet-address';
+import { buildLoginStatement, isLoginNonce, parseLoginStatement } from '../../shared/login-statement';
 
 export const nedradeskClientId = 'nedradesk';
 
@@ -93,18 +95,59 @@ export class CabinetSession {
   }
 }
 
-/** Logs in with an electronic signature: the provider's challenge is signed (CAdES, attached). */
-export async function loginWithSignature(baseUrl: string, signer: Signer, options: { fetch?: typeof fetch } = {}): Promise<CabinetSession> {
-  const fetcher = options.fetch ?? fetch;
-  const challengeResponse = await postForm(baseUrl, '/idp/signature/challenge', { client_id: nedradeskClientId }, fetcher);
-  const challengeBody = (await challengeResponse.json().catch(() => undefined)) as { challengeId?: string; challenge?: string } & Partial<CabinetErrorBody>;
-  if (!challengeResponse.ok || challengeBody?.challenge === undefined || challengeBody.challengeId === undefined) throw loginError(challengeResponse.status, challengeBody);
-  const challenge = Buffer.from(challengeBody.challenge, 'base64');
-  const signature = await createCadesSignature({ signer, contentDigest: createHash('sha256').update(challenge).digest(), content: challenge });
-  const response = await postForm(baseUrl, '/idp/signature/token', { client_id: nedradeskClientId, challengeId: challengeBody.challengeId, signature: Buffer.from(signature).toString('base64') }, fetcher);
+/** A login statement NedraDesk built around the provider's nonce: shown to the person, then signed. */
+export interface PreparedSignatureLogin {
+  baseUrl: string;
+  challengeId: string;
+  /** Exactly the text that will be signed (src/shared/login-statement.ts). */
+  statement: string;
+}
+
+const challengeIdPattern = /^[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * Asks the provider for a login challenge and builds the statement to sign from NedraDesk's own
+ * prefix, the cabinet's origin, the provider's nonce and the time. Anything but a nonce (free text,
+ * line breaks, a «доверенность») is refused: the provider never chooses what the person signs.
+ */
+export async function prepareSignatureLogin(baseUrl: string, options: { fetch?: typeof fetch; now?: () => Date } = {}): Promise<PreparedSignatureLogin> {
+  const response = await postForm(baseUrl, '/idp/signature/challenge', { client_id: nedradeskClientId }, options.fetch ?? fetch);
+  const body = (await response.json().catch(() => undefined)) as ({ challengeId?: unknown; nonce?: unknown } & Partial<CabinetErrorBody>) | undefined;
+  if (!response.ok) throw loginError(response.status, body);
+  const origin = originOf(baseUrl);
+  const challengeId = body?.challengeId;
+  const nonce = body?.nonce;
+  if (typeof challengeId !== 'string' || !challengeIdPattern.test(challengeId) || !isLoginNonce(nonce) || origin === undefined) {
+    throw new AppError('LOGIN_CHALLENGE_INVALID', { reason: isLoginNonce(nonce) ? 'bad challenge id' : 'the provider sent no nonce' });
+  }
+  const statement = buildLoginStatement({ origin, nonce, time: (options.now?.() ?? new Date()).toISOString() });
+  if (statement === undefined) throw new AppError('LOGIN_CHALLENGE_INVALID', { reason: 'statement not built' });
+  return { baseUrl, challengeId, statement };
+}
+
+/** Signs a prepared statement (detached CAdES over its UTF-8 bytes) and exchanges it for tokens. */
+export async function completeSignatureLogin(prepared: PreparedSignatureLogin, signer: Signer, options: { fetch?: typeof fetch } = {}): Promise<CabinetSession> {
+  // Only a statement of the shared form is ever signed, whoever assembled `prepared`.
+  if (parseLoginStatement(prepared.statement) === undefined) throw new AppError('LOGIN_CHALLENGE_INVALID', { reason: 'not a login statement' });
+  const content = Buffer.from(prepared.statement, 'utf8');
+  // Detached (no content inside): the signature is worth nothing without this exact statement.
+  const signature = await createCadesSignature({ signer, contentDigest: createHash('sha256').update(content).digest() });
+  const response = await postForm(
+    prepared.baseUrl,
+    '/idp/signature/token',
+    { client_id: nedradeskClientId, challengeId: prepared.challengeId, statement: prepared.statement, signature: Buffer.from(signature).toString('base64') },
+    options.fetch ?? fetch,
+  );
   const body = (await response.json().catch(() => undefined)) as (TokenAnswer & Partial<CabinetErrorBody>) | undefined;
   if (!response.ok || body?.access_token === undefined) throw loginError(response.status, body);
-  return new CabinetSession(baseUrl, body, options);
+  return new CabinetSession(prepared.baseUrl, body, options);
+}
+
+/** Logs in with an electronic signature: prepares the statement, hands it to `onStatement` (to show it), signs it. */
+export async function loginWithSignature(baseUrl: string, signer: Signer, options: { fetch?: typeof fetch; now?: () => Date; onStatement?: (statement: string) => void } = {}): Promise<CabinetSession> {
+  const prepared = await prepareSignatureLogin(baseUrl, options);
+  options.onStatement?.(prepared.statement);
+  return completeSignatureLogin(prepared, signer, options);
 }
 
 /** PKCE verifier and S256 challenge (RFC 7636 §4.1–4.2). */

@@ -8,15 +8,19 @@ import { CabinetService } from '../../../src/main/services/cabinet-service';
 import { startStand, type RunningStand } from '../../../src/stand/server';
 import { loadTestPki, type TestPki } from '../../fixtures/pki';
 import { keySignerFor } from '../../support/signers';
+import { freePort } from '../../support/stand-process';
 
 let pki: TestPki;
 let stand: RunningStand;
 let dir: string;
+let proxyPort: number;
 
 beforeAll(async () => {
   pki = await loadTestPki();
   dir = mkdtempSync(path.join(tmpdir(), 'nedradesk-faults-'));
-  stand = await startStand({ dataDir: path.join(dir, 'stand'), trustAnchors: [pki.root.certDer], stepDelayMs: 600_000, ordersPerWindow: 1000, accessTokenSeconds: 3600, log: () => undefined });
+  proxyPort = await freePort();
+  // The app logs in through the faulty proxy: the login statement names the proxy's address, which the stand is told is its own.
+  stand = await startStand({ dataDir: path.join(dir, 'stand'), trustAnchors: [pki.root.certDer], stepDelayMs: 600_000, ordersPerWindow: 1000, accessTokenSeconds: 3600, publicOrigins: [`http://127.0.0.1:${proxyPort}`], log: () => undefined });
 });
 
 afterAll(async () => {
@@ -33,7 +37,7 @@ interface FaultPlan {
 }
 
 /** A proxy in front of the stand that breaks a share of the cabinet API calls (never the login). */
-function faultyProxy(target: string, plan: FaultPlan, seed: number): Promise<{ url: string; server: Server; counts: Record<string, number> }> {
+function faultyProxy(target: string, plan: FaultPlan, seed: number, port = 0): Promise<{ url: string; server: Server; counts: Record<string, number> }> {
   let state = seed;
   const next = (): number => {
     state = (state * 1103515245 + 12345) % 2 ** 31;
@@ -73,7 +77,7 @@ function faultyProxy(target: string, plan: FaultPlan, seed: number): Promise<{ u
       forward.end(body);
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => {
     const address = server.address();
     resolve({ url: `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`, server, counts });
   }));
@@ -81,7 +85,7 @@ function faultyProxy(target: string, plan: FaultPlan, seed: number): Promise<{ u
 
 describe('outbox under faults', () => {
   it('sends 100 packages through injected 500s, dropped connections and slow answers: exactly one order each, none lost', async () => {
-    const proxy = await faultyProxy(stand.url, { error500: 0.15, dropAfter: 0.15, slow: 0.05 }, 7);
+    const proxy = await faultyProxy(stand.url, { error500: 0.15, dropAfter: 0.15, slow: 0.05 }, 7, proxyPort);
     const cabinet = new CabinetService({ dataDir: path.join(dir, 'app'), startStand: async () => ({ url: proxy.url, close: async () => undefined }), outboxBaseDelayMs: 20, syncIntervalMs: 60_000 });
     await cabinet.loginWithSignature(keySignerFor(pki, pki.rsaSigner));
     const signer = keySignerFor(pki, pki.rsaSigner);
