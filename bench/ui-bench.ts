@@ -37,8 +37,9 @@ function startHost(): Promise<{ url: string; stop: () => Promise<void> }> {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
-      if (match?.[1] !== undefined) resolve({ url: match[1], stop: () => new Promise((done) => { child.once('exit', () => done()); child.kill('SIGTERM'); }) });
+      // The one-time launch address the host prints: the page's first load signs the browser in.
+      const match = /http:\/\/127\.0\.0\.1:\d+\/\?launch=[A-Za-z0-9_-]+/.exec(output);
+      if (match?.[0] !== undefined) resolve({ url: match[0], stop: () => new Promise((done) => { child.once('exit', () => done()); child.kill('SIGTERM'); }) });
     });
     child.once('exit', (code) => reject(new Error(`host exited ${code}: ${output}`)));
   });
@@ -79,13 +80,11 @@ for (let round = 0; round < 5; round += 1) {
   // The same calls without rendering: what of the page time is the database and the host.
   // (A plain loop: the bench runs under tsx, whose helpers do not exist inside the page.)
   const calls = await page.evaluate(async (requests: Array<[string, unknown]>) => {
-    // Runs in the page; the bench is compiled without DOM types.
-    const page = globalThis as unknown as { document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null } };
-    const secret = page.document.querySelector('meta[name="nedradesk-secret"]')?.getAttribute('content') ?? '';
+    // Runs in the page: the browser sends the host's session cookie with each same-origin call.
     const times: number[] = [];
     for (const [method, input] of requests) {
       const started = performance.now();
-      await (await fetch(`/api/call/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-nedradesk-secret': secret }, body: JSON.stringify(input) })).json();
+      await (await fetch(`/api/call/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })).json();
       times.push(performance.now() - started);
     }
     return { packages: times[0] ?? 0, journal: times[1] ?? 0 };

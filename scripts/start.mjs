@@ -26,7 +26,7 @@ const child = binary !== undefined
   : (() => {
       process.stdout.write(
         'Среда выполнения Electron не установлена на этом компьютере (Electron runtime is not installed).\n' +
-          'Запускаю NedraDesk в режиме браузера; откройте адрес ниже в браузере.\n',
+          'Запускаю NedraDesk в режиме браузера; откройте в браузере адрес ниже (он действует один раз).\n',
       );
       return spawn(process.execPath, [path.join(root, 'dist/main/web.cjs'), ...process.argv.slice(2)], { stdio: 'inherit' });
     })();

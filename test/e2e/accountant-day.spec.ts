@@ -5,6 +5,7 @@ import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { buildJpeg } from '../unit/documents/document-files';
 import { attachReportFile, fillExtractionForm } from '../support/wizard';
 import { demoPin, startDemoWorkplace, type DemoWorkplace } from '../support/demo-workplace';
+import { openInBrowser } from '../support/web-host-process';
 
 let workplace: DemoWorkplace;
 
@@ -32,7 +33,7 @@ async function reportPdf(): Promise<string> {
 }
 
 async function openApp(page: Page): Promise<void> {
-  await page.goto(workplace.host.url);
+  await openInBrowser(page, workplace.host);
   const done = page.getByRole('button', { name: 'Готово' });
   // The first run asks for the cabinet, libraries and trust anchors once.
   if (await done.waitFor({ timeout: 5_000 }).then(() => true, () => false)) await done.click();

@@ -6,6 +6,7 @@ import { loadTestPki } from '../fixtures/pki';
 import { attachReportFile, fillExtractionForm } from '../support/wizard';
 import { demoPin, startDemoWorkplace, type DemoWorkplace } from '../support/demo-workplace';
 import { freePort, startStandProcess, type StandProcess } from '../support/stand-process';
+import { openInBrowser } from '../support/web-host-process';
 
 async function finishFirstRun(page: Page, cabinetUrl?: string): Promise<void> {
   await expect(page.getByRole('heading', { name: 'Начало работы' })).toBeVisible();
@@ -48,7 +49,7 @@ test.describe('a cabinet that goes away and comes back', () => {
 
   test('password + SMS code login; with the stand stopped the package waits in the outbox and goes out when it returns', async ({ page }) => {
     test.setTimeout(150_000);
-    await page.goto(workplace.host.url);
+    await openInBrowser(page, workplace.host);
     await finishFirstRun(page, stand.url);
 
     // Login by phone, password and the code «sent by SMS» (the stand's training endpoint tells it).
@@ -115,7 +116,7 @@ test.describe('«Проверка рабочего места»', () => {
       },
     });
     try {
-      await page.goto(workplace.host.url);
+      await openInBrowser(page, workplace.host);
       await finishFirstRun(page);
       await page.getByRole('menuitem', { name: 'Проверка рабочего места' }).click();
       const expired = page.getByTestId('diagnostic-check').filter({ hasText: 'Смирнов' });
@@ -130,7 +131,7 @@ test.describe('«Проверка рабочего места»', () => {
   test('flags a missing PKCS#11 library with the fix', async ({ page }) => {
     const workplace = await startDemoWorkplace({ people: [], env: { NEDRADESK_PKCS11_MODULE: '/opt/nowhere/librtpkcs11ecp.so' } });
     try {
-      await page.goto(workplace.host.url);
+      await openInBrowser(page, workplace.host);
       await finishFirstRun(page);
       await page.getByRole('menuitem', { name: 'Проверка рабочего места' }).click();
       const module = page.getByTestId('diagnostic-check').filter({ hasText: 'Библиотека PKCS#11' });

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { startBuiltWebHost, type RunningWebHost } from '../support/web-host-process';
+import { openInBrowser, startBuiltWebHost, type RunningWebHost } from '../support/web-host-process';
 
 let host: RunningWebHost;
 let dataDir: string;
@@ -18,7 +18,9 @@ test.afterAll(async () => {
 });
 
 test('browser mode shows the Russian first screen with the window title and the live API status', async ({ page }) => {
-  await page.goto(host.url);
+  // The printed one-time address signs the browser in and leaves the clean address in the bar.
+  await openInBrowser(page, host);
+  expect(page.url()).toBe(host.url);
   await expect(page).toHaveTitle('NedraDesk — личный кабинет недропользователя');
   await expect(page.getByRole('heading', { name: 'Добро пожаловать в NedraDesk' })).toBeVisible();
   // The status line is filled from the `app:info` call, so it proves the API channel works end to end.
@@ -43,9 +45,12 @@ test('browser mode shows the Russian first screen with the window title and the 
   await expect(page.getByRole('heading', { name: 'Getting started' })).toHaveCount(0);
 });
 
-test('the host refuses API calls without the per-launch secret and from a foreign Host', async ({ request }) => {
-  const withoutSecret = await request.post(`${host.url}api/call/app:info`, { data: {} });
-  expect(withoutSecret.status()).toBe(401);
+test('the host serves nothing without the session cookie, and refuses a foreign Host or Origin', async ({ request }) => {
+  const page = await request.get(host.url);
+  expect(page.status()).toBe(401);
+  expect(await page.text()).toContain('Откройте адрес, который NedraDesk напечатал при запуске');
+  const withoutSession = await request.post(`${host.url}api/call/app:info`, { data: {} });
+  expect(withoutSession.status()).toBe(401);
   const foreignHost = await request.get(host.url, { headers: { host: 'attacker.example:80' } });
   expect(foreignHost.status()).toBe(421);
   const foreignOrigin = await request.post(`${host.url}api/call/app:info`, { data: {}, headers: { origin: 'http://127.0.0.1:1' } });

@@ -1,11 +1,19 @@
 /**
  * Browser mode: serves the renderer and the API contract on 127.0.0.1.
  *
- * Same security rules as the Electron shell, adapted to HTTP (design §6): binds loopback only,
- * a random per-launch secret is required on every API request, the Host header must name this
- * server (no DNS rebinding), a present Origin must be this server's (no CORS, no cross-site calls).
+ * Same security rules as the Electron shell, adapted to HTTP (design §6): binds loopback only, the
+ * Host header must name this server (no DNS rebinding), a present Origin must be the origin the
+ * request was sent to (no CORS, no cross-site calls), and nothing at all — page, assets, API, event
+ * stream — is served without the session cookie. Any local user can connect to a loopback port, so
+ * the page itself must not carry a credential: as notebook servers do, the host prints a one-time
+ * launch address (`/?launch=<token>`, 256 random bits) and the first load exchanges the token for an
+ * HttpOnly, SameSite=Strict session cookie, then redirects to the clean address.
+ *
+ * `127.0.0.1` and `localhost` are different cookie hosts (RFC 6265 §5.3 step 6: a cookie without
+ * Domain goes back only to the host that set it), so the exchange works on whichever of the two the
+ * launch address is opened on, and the session then lives on that name.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -26,9 +34,11 @@ export interface WebHostOptions {
 }
 
 export interface WebHost {
+  /** The clean address, usable only with the session cookie. */
   url: string;
+  /** The one-time address to print for the user: its first load signs the browser in. */
+  launchUrl: string;
   port: number;
-  secret: string;
   /** Pushes an event to every connected page. */
   emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void;
   close(): Promise<void>;
@@ -53,6 +63,34 @@ function sameSecret(given: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** Sessions are kept by hash: a lookup's timing says nothing about the cookie values. */
+function sessionKey(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/** The value of cookie `name` in a Cookie header (RFC 6265 §5.4), or undefined. */
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const pair of (header ?? '').split(';')) {
+    const separator = pair.indexOf('=');
+    if (separator > 0 && pair.slice(0, separator).trim() === name) return pair.slice(separator + 1).trim();
+  }
+  return undefined;
+}
+
+// What a browser without the session sees: where to get in, nothing else (no secret, no app).
+const signInPage = `<!doctype html>
+<html lang="ru"><head><meta charset="utf-8"><title>NedraDesk — нет доступа</title></head>
+<body><h1>Нет доступа к NedraDesk</h1>
+<p>Откройте адрес, который NedraDesk напечатал при запуске (он содержит <code>?launch=</code>). Этот адрес действует один раз; если он уже открыт в другом браузере или под другим именем (127.0.0.1 или localhost), перезапустите NedraDesk и откройте новый адрес.</p>
+</body></html>
+`;
+
+const signInPageHeaders = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+};
+
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -73,17 +111,45 @@ async function readBody(request: IncomingMessage, limit: number): Promise<string
 
 /** Starts the browser-mode host and resolves once it listens. */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
-  const secret = randomBytes(32).toString('base64url');
+  // One launch token per start; spent by its first use (undefined afterwards).
+  let launchToken: string | undefined = randomBytes(32).toString('base64url');
+  const sessions = new Set<string>();
   const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
   const eventStreams = new Set<ServerResponse>();
   const rendererRoot = path.resolve(options.rendererDir);
   let allowedHosts = new Set<string>();
   let origin = '';
+  // Cookies are not scoped by port (RFC 6265 §8.5): the port in the name keeps two hosts apart.
+  let cookieName = '';
 
-  const indexHtml = async (): Promise<string> => {
-    const html = await readFile(path.join(rendererRoot, 'index.html'), 'utf8');
-    // The page learns the secret from its own HTML; another origin cannot read this response.
-    return html.replace('</head>', `<meta name="nedradesk-secret" content="${secret}"></head>`);
+  const hasSession = (request: IncomingMessage): boolean => {
+    const value = cookieValue(request.headers.cookie, cookieName);
+    return value !== undefined && sessions.has(sessionKey(value));
+  };
+
+  /** `GET /?launch=<token>`: spends the token for a session cookie, then sends the browser to `/`. */
+  const exchangeLaunchToken = (request: IncomingMessage, given: string | undefined, response: ServerResponse): void => {
+    if (hasSession(request)) {
+      // A reload of the launch address in the browser that already has the session.
+      response.writeHead(303, { location: '/', 'cache-control': 'no-store' }).end();
+      return;
+    }
+    if (launchToken === undefined || !sameSecret(given, launchToken)) {
+      response.writeHead(403, signInPageHeaders).end(signInPage);
+      return;
+    }
+    launchToken = undefined;
+    const session = randomBytes(32).toString('base64url');
+    sessions.add(sessionKey(session));
+    // No Domain (host-only), Path=/, HttpOnly, SameSite=Strict: the `__Host-` rules except Secure,
+    // which plain-http loopback cannot use (RFC 6265bis §4.1.3.2). No Max-Age: it ends with the browser
+    // session, and with this process (sessions live only in its memory).
+    response.writeHead(303, {
+      location: '/',
+      'set-cookie': `${cookieName}=${session}; Path=/; HttpOnly; SameSite=Strict`,
+      'cache-control': 'no-store',
+    });
+    response.end();
   };
 
   const serveStatic = async (pathname: string, response: ServerResponse): Promise<void> => {
@@ -96,7 +162,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const info = await stat(resolved).catch(() => undefined);
     if (relative === '' || info === undefined || !info.isFile()) {
       // Single-page app: unknown paths get the shell.
-      const body = await indexHtml();
+      const body = await readFile(path.join(rendererRoot, 'index.html'));
       response.writeHead(200, { 'content-type': mediaTypes['.html'], 'content-security-policy': contentSecurityPolicy, 'cache-control': 'no-store' });
       response.end(body);
       return;
@@ -113,12 +179,25 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       response.writeHead(421).end();
       return;
     }
+    // The page's own origin is the address it was loaded from, on either loopback name.
     const requestOrigin = request.headers.origin;
-    if (requestOrigin !== undefined && requestOrigin !== origin) {
+    if (requestOrigin !== undefined && requestOrigin !== `http://${request.headers.host ?? ''}`) {
       response.writeHead(403).end();
       return;
     }
     const url = new URL(request.url ?? '/', origin);
+    if (url.pathname === '/' && url.searchParams.has('launch') && request.method === 'GET') {
+      exchangeLaunchToken(request, url.searchParams.get('launch') ?? undefined, response);
+      return;
+    }
+    if (!hasSession(request)) {
+      if (url.pathname.startsWith('/api/')) {
+        sendJson(response, 401, { ok: false, error: new AppError('BROWSER_SESSION_REQUIRED').toData() });
+      } else {
+        response.writeHead(401, signInPageHeaders).end(signInPage);
+      }
+      return;
+    }
     if (!url.pathname.startsWith('/api/')) {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         response.writeHead(405).end();
@@ -128,11 +207,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     if (url.pathname === '/api/events' && request.method === 'GET') {
-      // EventSource cannot send headers, so the stream carries the secret in its query.
-      if (!sameSecret(url.searchParams.get('secret') ?? undefined, secret)) {
-        response.writeHead(401).end();
-        return;
-      }
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       response.write(': nedradesk\n\n');
       eventStreams.add(response);
@@ -142,11 +216,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const callMatch = /^\/api\/call\/([a-z0-9:-]+)$/i.exec(url.pathname);
     if (callMatch === null || request.method !== 'POST') {
       response.writeHead(404).end();
-      return;
-    }
-    const givenSecret = request.headers['x-nedradesk-secret'];
-    if (!sameSecret(typeof givenSecret === 'string' ? givenSecret : undefined, secret)) {
-      sendJson(response, 401, { ok: false, error: { code: 'INVALID_INPUT', message: 'Нет доступа', retryable: false } });
       return;
     }
     if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
@@ -182,11 +251,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   origin = `http://127.0.0.1:${port}`;
+  cookieName = `nedradesk-session-${port}`;
 
   return {
     url: `${origin}/`,
+    launchUrl: `${origin}/?launch=${launchToken ?? ''}`,
     port,
-    secret,
     emit(event, payload) {
       if (!apiEventNames.includes(event)) return;
       const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;

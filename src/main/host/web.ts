@@ -36,7 +36,11 @@ async function main(): Promise<void> {
     return startWebHost({ rendererDir, dispatch, port: 0 });
   });
   hostRef.current = host;
-  process.stdout.write(`NedraDesk в режиме браузера: ${host.url}\n`);
+  // The launch address is the only way in (one use); it is for the user's eyes, never logged.
+  process.stdout.write(
+    `NedraDesk в режиме браузера: ${host.launchUrl}\n` +
+      'Откройте этот адрес в браузере (можно заменить 127.0.0.1 на localhost). Он действует один раз: для другого браузера перезапустите NedraDesk.\n',
+  );
   const stop = (): void => {
     void Promise.allSettled([services.close(), host.close()]).then(() => process.exit(0));
   };

@@ -12,12 +12,12 @@ declare global {
 }
 
 function browserModeBridge(): NedraDeskBridge {
-  const secret = document.querySelector<HTMLMetaElement>('meta[name="nedradesk-secret"]')?.content ?? '';
   const listeners = new Map<ApiEventName, Set<(payload: unknown) => void>>();
   let source: EventSource | undefined;
   const ensureEvents = (): void => {
     if (source !== undefined) return;
-    source = new EventSource(`/api/events?secret=${encodeURIComponent(secret)}`);
+    // Same-origin: the browser sends the host's HttpOnly session cookie with the stream and every call.
+    source = new EventSource('/api/events');
     for (const event of apiEventNames) {
       source.addEventListener(event, (message) => {
         const payload: unknown = JSON.parse((message as MessageEvent<string>).data);
@@ -29,7 +29,7 @@ function browserModeBridge(): NedraDeskBridge {
     try {
       const response = await fetch(`/api/call/${method}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-nedradesk-secret': secret },
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify(input ?? {}),
       });
       return (await response.json()) as Result<unknown>;

@@ -12,14 +12,14 @@ const userPin = '408163';
 let pki: TestPki;
 let factory: TokenFactory;
 let host: RunningWebHost;
-let secret: string;
+let cookie: string;
 let dir: string;
 const logs: string[] = [];
 
 async function call<T>(method: string, input: unknown): Promise<{ ok: boolean; value?: T; error?: { code: string; message: string } }> {
   const response = await fetch(new URL(`/api/call/${method}`, host.url), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-nedradesk-secret': secret },
+    headers: { 'content-type': 'application/json', cookie },
     body: JSON.stringify(input),
   });
   return (await response.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
@@ -33,8 +33,7 @@ beforeAll(async () => {
   host = await startBuiltWebHost({ SOFTHSM2_CONF: factory.confPath, NEDRADESK_PKCS11_MODULE: factory.module, NEDRADESK_LOG_LEVEL: 'debug' });
   host.process.stderr?.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
   host.process.stdout?.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
-  const page = await (await fetch(host.url)).text();
-  secret = /name="nedradesk-secret" content="([^"]+)"/.exec(page)?.[1] ?? '';
+  cookie = await host.cookieHeader();
   dir = mkdtempSync(path.join(tmpdir(), 'nedradesk-api-'));
 });
 
@@ -71,7 +70,7 @@ describe('token and signature calls over the browser-mode host', () => {
   });
   it('pushes tokens:changed with an empty list when the token is pulled out', async () => {
     const controller = new AbortController();
-    const response = await fetch(new URL(`/api/events?secret=${encodeURIComponent(secret)}`, host.url), { signal: controller.signal });
+    const response = await fetch(new URL('/api/events', host.url), { headers: { cookie }, signal: controller.signal });
     const reader = response.body?.getReader();
     if (reader === undefined) throw new Error('no event stream');
     // SoftHSM's token folder gone is what a pulled USB token looks like to the poll.
