@@ -15,6 +15,7 @@ export type SubIndication =
   | 'NOT_YET_VALID'
   | 'REVOKED'
   | 'NO_CERTIFICATE_CHAIN_FOUND'
+  | 'CHAIN_CONSTRAINTS_FAILURE'
   | 'TRY_LATER'
   | 'SIG_CONSTRAINTS_FAILURE'
   | 'CRYPTO_CONSTRAINTS_FAILURE'
@@ -68,6 +69,7 @@ export const subIndicationTexts: Record<SubIndication, string> = {
   NOT_YET_VALID: 'Сертификат подписавшего ещё не действовал в момент подписания.',
   REVOKED: 'Сертификат подписавшего отозван удостоверяющим центром.',
   NO_CERTIFICATE_CHAIN_FOUND: 'Не удалось построить цепочку до доверенного корневого сертификата. Добавьте сертификат удостоверяющего центра в доверенные.',
+  CHAIN_CONSTRAINTS_FAILURE: 'Цепочка сертификатов нарушает правила RFC 5280: в ней есть сертификат, который не вправе выпускать сертификаты, превышена допустимая длина цепочки или есть неизвестное критическое расширение.',
   TRY_LATER: 'Не удалось проверить, не отозван ли сертификат: нет актуального списка отзыва (CRL). Повторите проверку позже.',
   SIG_CONSTRAINTS_FAILURE: 'Назначение ключа сертификата не допускает электронную подпись.',
   CRYPTO_CONSTRAINTS_FAILURE: 'Алгоритм подписи не поддерживается NedraDesk.',

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { AppSettings } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import { fileError } from '../core/crypto/digest';
-import { certificateDerFrom, formatName, parseCertificate, pemBlocks } from '../core/crypto/x509';
+import { certificateConstraints, certificateDerFrom, formatName, isCertificationAuthority, parseCertificate, pemBlocks } from '../core/crypto/x509';
 import { writeFileAtomic } from '../core/files/atomic-write';
 import { makePrivateFolder, privateFileMode } from '../core/files/private-files';
 
@@ -42,17 +42,6 @@ export async function loadTrustAnchors(dataDir: string): Promise<Uint8Array[]> {
   return (await trustFiles(dataDir)).flatMap((entry) => entry.certificates);
 }
 
-/**
- * Whether the certificate may issue certificates: basicConstraints (2.5.29.19, RFC 5280 §4.2.1.9)
- * with cA TRUE. The extension's value is `SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLen INTEGER OPTIONAL }`;
- * in DER a TRUE cA is the bytes 01 01 FF right after the SEQUENCE header (a FALSE one is omitted).
- */
-function isCertificationAuthority(der: Uint8Array): boolean {
-  const value = parseCertificate(der).extensions.get('2.5.29.19');
-  if (value === undefined || value[0] !== 0x30 || (value[1] ?? 0) >= 0x80) return false;
-  return value[2] === 0x01 && value[3] === 0x01 && value[4] !== 0x00 && value[4] !== undefined;
-}
-
 /** What the settings screen shows of each trust anchor. */
 export async function describeTrustAnchors(dataDir: string): Promise<AppSettings['trustAnchors']> {
   const seen = new Set<string>();
@@ -82,7 +71,8 @@ export async function importTrustAnchor(dataDir: string, file: string): Promise<
   if (size > maxCertificateBytes) throw new AppError('FILE_TOO_LARGE', { path: file, size, limit: maxCertificateBytes });
   const der = certificateDerFrom(new Uint8Array(await readFile(file)));
   const certificate = parseCertificate(der);
-  if (!isCertificationAuthority(der)) throw new AppError('TRUST_ANCHOR_NOT_CA', { path: file });
+  // A trust anchor must be a CA certificate (RFC 5280 §4.2.1.9, §4.2.1.3), read by the ASN.1 schema.
+  if (!isCertificationAuthority(certificateConstraints(der))) throw new AppError('TRUST_ANCHOR_NOT_CA', { path: file });
   const sha256 = createHash('sha256').update(der).digest('hex');
   await makePrivateFolder(trustFolder(dataDir));
   await writeFileAtomic(path.join(trustFolder(dataDir), `${sha256}.der`), der, { mode: privateFileMode });

@@ -22,7 +22,7 @@ import { digestOids, type DigestName } from './algorithms';
 import { Asn1Error, readWhole, type Asn1Reader, type Node } from './asn1';
 import { certificateIssuerAndSerial, cmsOids, parseSignedData, type ParsedSignedData, type ParsedSignerInfo } from './cms';
 import { signatureBytesFrom } from './cades';
-import { summarizeCertificate } from './x509';
+import { certificateConstraints, isCertificationAuthority, summarizeCertificate, type CertificateConstraints } from './x509';
 
 export interface VerifyOptions {
   /**
@@ -54,6 +54,8 @@ interface CertificateInfo {
   summary: CertificateSummary;
   notBefore: Date;
   notAfter: Date;
+  /** basicConstraints, keyUsage, key identifiers and critical extensions (RFC 5280 §4.2). */
+  constraints: CertificateConstraints;
 }
 
 const certificateCache = new Map<string, CertificateInfo | null>();
@@ -67,7 +69,17 @@ function certificateInfo(der: Uint8Array): CertificateInfo | undefined {
   try {
     const x509 = new X509Certificate(der);
     const names = certificateIssuerAndSerial(der);
-    info = { id: key, der, x509, publicKey: x509.publicKey, ...names, summary: summarizeCertificate(der), notBefore: new Date(x509.validFrom), notAfter: new Date(x509.validTo) };
+    info = {
+      id: key,
+      der,
+      x509,
+      publicKey: x509.publicKey,
+      ...names,
+      summary: summarizeCertificate(der),
+      notBefore: new Date(x509.validFrom),
+      notAfter: new Date(x509.validTo),
+      constraints: certificateConstraints(der),
+    };
   } catch {
     info = null;
   }
@@ -82,11 +94,22 @@ function certificateInfo(der: Uint8Array): CertificateInfo | undefined {
 /** Whether `issuer` signed `subject`, remembered per pair: the same chains recur file after file. */
 const issuedCache = new Map<string, boolean>();
 
+/**
+ * RFC 5280 §6.1.3 (a)(1), (a)(4): the issuer's name is the subject's issuer name and its key
+ * verifies the subject's signature. Where both key identifiers are present they must agree
+ * (§4.2.1.1): a CA that re-keyed under the same name is told apart before any signature is checked.
+ * Whether the issuer may issue at all is judged on the built path (`pathProblem`), to say why not.
+ */
 function isIssuedBy(subject: CertificateInfo, issuer: CertificateInfo): boolean {
   const key = `${subject.id}>${issuer.id}`;
   let issued = issuedCache.get(key);
   if (issued === undefined) {
-    issued = Buffer.compare(subject.issuer, issuer.subject) === 0 && safeVerify(subject.x509, issuer.publicKey);
+    const authorityKeyId = subject.constraints.authorityKeyIdentifier;
+    const issuerKeyId = issuer.constraints.subjectKeyIdentifier;
+    issued =
+      Buffer.compare(subject.issuer, issuer.subject) === 0 &&
+      (authorityKeyId === undefined || issuerKeyId === undefined || sameBytes(authorityKeyId, issuerKeyId)) &&
+      safeVerify(subject.x509, issuer.publicKey);
     issuedCache.set(key, issued);
   }
   return issued;
@@ -223,6 +246,7 @@ const indicationOf: Record<SubIndication, Indication> = {
   SIG_CONSTRAINTS_FAILURE: 'TOTAL_FAILED',
   NO_SIGNING_CERTIFICATE_FOUND: 'INDETERMINATE',
   NO_CERTIFICATE_CHAIN_FOUND: 'INDETERMINATE',
+  CHAIN_CONSTRAINTS_FAILURE: 'INDETERMINATE',
   TRY_LATER: 'INDETERMINATE',
   CRYPTO_CONSTRAINTS_FAILURE: 'INDETERMINATE',
   SIGNED_DATA_NOT_FOUND: 'INDETERMINATE',
@@ -305,20 +329,52 @@ function checkSigningCertificate(reader: Asn1Reader, signer: ParsedSignerInfo, c
   check.checks.signingCertificate = 'passed';
 }
 
-/** Builds the chain from the signer up to a trust anchor: nearest first, anchor last. */
+/**
+ * Builds the chain from the signer up to a trust anchor: nearest first, anchor last. Among the
+ * certificates that issued the current one, anchors come first, then CA certificates.
+ */
 function buildChain(certificate: CertificateInfo, context: Context): { chain: CertificateInfo[]; anchored: boolean } {
   const chain = [certificate];
   let current = certificate;
   for (let depth = 0; depth < 10; depth += 1) {
     if (context.anchors.some((anchor) => sameBytes(anchor.der, current.der))) return { chain, anchored: true };
-    const issuer = [...context.anchors, ...context.pool].find(
-      (candidate) => !chain.includes(candidate) && isIssuedBy(current, candidate),
-    );
+    const issuers = [...context.anchors, ...context.pool].filter((candidate) => !chain.includes(candidate) && isIssuedBy(current, candidate));
+    const issuer = issuers.find((candidate) => isCertificationAuthority(candidate.constraints)) ?? issuers[0];
     if (issuer === undefined) return { chain, anchored: false };
     chain.push(issuer);
     current = issuer;
   }
   return { chain, anchored: false };
+}
+
+/**
+ * The first reason the path [signer, …, anchor] breaks RFC 5280 §6.1, or undefined. Every
+ * certificate, the signer's and the anchor's included, is refused for a critical extension
+ * NedraDesk does not recognise (§4.2, as OpenSSL does) and for nameConstraints, which NedraDesk
+ * does not enforce (§4.2.1.10: a path it cannot check is not accepted). Every certificate that
+ * issued another must be a CA: basicConstraints cA TRUE (§6.1.4 (k)), keyCertSign where keyUsage
+ * is present (§6.1.4 (n)), and no more non-self-issued intermediates below it than its
+ * pathLenConstraint allows (§6.1.4 (l), (m)). A trust anchor without basicConstraints (an X.509 v1
+ * root) is a CA by configuration (§6.1.1 (d)).
+ */
+function pathProblem(chain: readonly CertificateInfo[], anchored: boolean): string | undefined {
+  let intermediatesBelow = 0;
+  for (const [index, link] of chain.entries()) {
+    const { constraints } = link;
+    const name = `«${link.summary.owner}»`;
+    if (constraints.unrecognisedCritical.length > 0) return `Сертификат ${name} содержит неизвестное критическое расширение ${constraints.unrecognisedCritical.join(', ')}.`;
+    if (constraints.nameConstraints) return `Сертификат ${name} ограничивает имена (nameConstraints), а NedraDesk такие ограничения не проверяет.`;
+    if (index === 0) continue;
+    const issued = `«${chain[index - 1]?.summary.owner ?? ''}»`;
+    const anchor = anchored && index === chain.length - 1;
+    const basic = constraints.basicConstraints;
+    if (basic?.cA !== true && !(anchor && basic === undefined)) return `Сертификат ${name} не является сертификатом удостоверяющего центра (basicConstraints), но им подписан сертификат ${issued}.`;
+    if (constraints.keyUsage !== undefined && !constraints.keyUsage.has('keyCertSign')) return `Назначение ключа сертификата ${name} не допускает выпуск сертификатов (keyCertSign), но им подписан сертификат ${issued}.`;
+    const limit = basic?.pathLenConstraint;
+    if (limit !== undefined && intermediatesBelow > limit) return `Удостоверяющий центр ${name} допускает не более ${limit} промежуточных УЦ под собой (pathLenConstraint), а в цепочке их ${intermediatesBelow}.`;
+    if (!constraints.selfIssued) intermediatesBelow += 1;
+  }
+  return undefined;
 }
 
 function safeVerify(certificate: X509Certificate, key: KeyObject): boolean {
@@ -424,7 +480,9 @@ function verifySigner(
 
       const built = buildChain(certificate, context);
       chain = built.chain.map((link) => chainLink(link, context.anchors.includes(link)));
+      const broken = built.anchored ? pathProblem(built.chain, true) : undefined;
       if (!built.anchored) check.fail('chain', 'NO_CERTIFICATE_CHAIN_FOUND');
+      else if (broken !== undefined) check.fail('chain', 'CHAIN_CONSTRAINTS_FAILURE', broken);
       else {
         check.checks.chain = 'passed';
         for (const link of built.chain.slice(1)) {
@@ -453,11 +511,9 @@ function verifySigner(
   };
 }
 
+/** A SignerInfo's subjectKeyIdentifier sid (RFC 5652 §5.3) against the certificate's extension (RFC 5280 §4.2.1.2). */
 function subjectKeyIdentifierMatches(certificate: CertificateInfo, identifier: Uint8Array | undefined): boolean {
-  if (identifier === undefined) return false;
-  // Node exposes no SKI accessor; the extension's OCTET STRING is searched in the DER (RFC 5280 §4.2.1.2).
-  const needle = Buffer.concat([Buffer.from([0x04, identifier.length]), identifier]);
-  return Buffer.from(certificate.der).includes(needle);
+  return identifier !== undefined && sameBytes(certificate.constraints.subjectKeyIdentifier, identifier);
 }
 
 function failedReport(detail: string, now: Date): VerificationReport {

@@ -6,6 +6,8 @@
  * key sizes of RSA/EC come from node:crypto, GOST keys are only named.
  */
 import { createHash, createPublicKey } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { AuthorityKeyIdentifier, BasicConstraints, Certificate, KeyUsage, SubjectKeyIdentifier } from '@peculiar/asn1-x509';
 import { AppError } from '../../../shared/errors';
 import type { CertificateStatus, CertificateSummary } from '../../../shared/tokens';
 import { readWhole, type Asn1Reader, type Node } from './asn1';
@@ -261,4 +263,123 @@ export function certificateDerFrom(bytes: Uint8Array): Uint8Array {
 export function pemBlocks(text: string, label: string): Uint8Array[] {
   const pattern = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`, 'g');
   return [...text.matchAll(pattern)].map((match) => new Uint8Array(Buffer.from((match[1] ?? '').replace(/\s+/g, ''), 'base64')));
+}
+
+/** Extension OIDs (RFC 5280 §4.2). */
+export const extensionOids = {
+  subjectKeyIdentifier: '2.5.29.14',
+  keyUsage: '2.5.29.15',
+  subjectAltName: '2.5.29.17',
+  basicConstraints: '2.5.29.19',
+  nameConstraints: '2.5.29.30',
+  certificatePolicies: '2.5.29.32',
+  authorityKeyIdentifier: '2.5.29.35',
+  policyConstraints: '2.5.29.36',
+  extKeyUsage: '2.5.29.37',
+  inhibitAnyPolicy: '2.5.29.54',
+} as const;
+
+/**
+ * Critical extensions NedraDesk recognises (RFC 5280 §4.2: a certificate with any other critical
+ * extension MUST be rejected). The policy extensions are accepted as OpenSSL accepts them by
+ * default, without a policy tree (§6.1 with initial-policy-set anyPolicy and no explicit policy
+ * required). nameConstraints is recognised here only so that the verifier can refuse a path that
+ * carries it (it does not enforce name constraints). The Russian qualified-certificate extensions
+ * (order of the FSB of Russia No. 795: subjectSignTool, issuerSignTool, IdentificationKind) are
+ * defined as non-critical; they only describe the signing tool, so one marked critical is still read.
+ */
+const recognisedCriticalExtensions = new Set<string>([
+  extensionOids.basicConstraints,
+  extensionOids.keyUsage,
+  extensionOids.extKeyUsage,
+  extensionOids.certificatePolicies,
+  extensionOids.nameConstraints,
+  extensionOids.policyConstraints,
+  extensionOids.inhibitAnyPolicy,
+  extensionOids.subjectAltName,
+  '1.2.643.100.111',
+  '1.2.643.100.112',
+  '1.2.643.100.114',
+]);
+
+/** What path validation (RFC 5280 §6.1) needs of a certificate, read from its extensions. */
+export interface CertificateConstraints {
+  /** basicConstraints (§4.2.1.9), undefined when absent. */
+  basicConstraints: { cA: boolean; pathLenConstraint: number | undefined } | undefined;
+  /** keyUsage bit names (§4.2.1.3, `crlSign` spelt as the schema does), undefined when absent. */
+  keyUsage: ReadonlySet<string> | undefined;
+  /** subjectKeyIdentifier (§4.2.1.2). */
+  subjectKeyIdentifier: Uint8Array | undefined;
+  /** authorityKeyIdentifier's keyIdentifier (§4.2.1.1). */
+  authorityKeyIdentifier: Uint8Array | undefined;
+  /** OIDs of critical extensions NedraDesk does not recognise, or recognises but cannot read. */
+  unrecognisedCritical: string[];
+  /** Whether nameConstraints (§4.2.1.10) is present. */
+  nameConstraints: boolean;
+  /** Issuer and subject names are the same (§6.1: self-issued certificates do not count in pathLen). */
+  selfIssued: boolean;
+}
+
+/**
+ * Reads the extensions path validation needs with the `@peculiar/asn1-x509` schemas. A broken
+ * certificate is CERT_INVALID; a critical extension that cannot be read counts as unrecognised,
+ * a non-critical one as absent.
+ */
+export function certificateConstraints(der: Uint8Array): CertificateConstraints {
+  let certificate: Certificate;
+  try {
+    certificate = AsnConvert.parse(der, Certificate);
+  } catch (error) {
+    throw new AppError('CERT_INVALID', { length: der.byteLength, reason: error instanceof Error ? error.message : String(error) }, { cause: error });
+  }
+  const tbs = certificate.tbsCertificate;
+  const constraints: CertificateConstraints = {
+    basicConstraints: undefined,
+    keyUsage: undefined,
+    subjectKeyIdentifier: undefined,
+    authorityKeyIdentifier: undefined,
+    unrecognisedCritical: [],
+    nameConstraints: false,
+    selfIssued: Buffer.from(AsnConvert.serialize(tbs.issuer)).equals(Buffer.from(AsnConvert.serialize(tbs.subject))),
+  };
+  const seen = new Set<string>();
+  for (const extension of tbs.extensions ?? []) {
+    const value = extension.extnValue.buffer;
+    // §4.2: a certificate MUST NOT include more than one instance of a particular extension.
+    if (seen.has(extension.extnID)) throw new AppError('CERT_INVALID', { reason: `extension ${extension.extnID} repeated` });
+    seen.add(extension.extnID);
+    try {
+      switch (extension.extnID) {
+        case extensionOids.basicConstraints: {
+          const parsed = AsnConvert.parse(value, BasicConstraints);
+          constraints.basicConstraints = { cA: parsed.cA, pathLenConstraint: parsed.pathLenConstraint };
+          break;
+        }
+        case extensionOids.keyUsage:
+          constraints.keyUsage = new Set(AsnConvert.parse(value, KeyUsage).toJSON());
+          break;
+        case extensionOids.subjectKeyIdentifier:
+          constraints.subjectKeyIdentifier = new Uint8Array(AsnConvert.parse(value, SubjectKeyIdentifier).buffer);
+          break;
+        case extensionOids.authorityKeyIdentifier: {
+          const keyIdentifier = AsnConvert.parse(value, AuthorityKeyIdentifier).keyIdentifier;
+          constraints.authorityKeyIdentifier = keyIdentifier === undefined ? undefined : new Uint8Array(keyIdentifier.buffer);
+          break;
+        }
+        case extensionOids.nameConstraints:
+          constraints.nameConstraints = true;
+          break;
+        default:
+          if (extension.critical && !recognisedCriticalExtensions.has(extension.extnID)) constraints.unrecognisedCritical.push(extension.extnID);
+      }
+    } catch {
+      if (extension.critical) constraints.unrecognisedCritical.push(extension.extnID);
+    }
+  }
+  return constraints;
+}
+
+/** Whether a certificate may issue certificates: basicConstraints cA TRUE (RFC 5280 §4.2.1.9), and keyCertSign where keyUsage is present (§4.2.1.3). */
+export function isCertificationAuthority(constraints: CertificateConstraints): boolean {
+  return constraints.basicConstraints?.cA === true && (constraints.keyUsage === undefined || constraints.keyUsage.has('keyCertSign'));
 }
