@@ -19,9 +19,11 @@ import { verifySignatureFile } from './signatures';
 export async function makeStampedCopy(request: { packagePath: string; packageId: string; dataDir: string; trustAnchors: Uint8Array[] }): Promise<{ path: string }> {
   const work = path.join(request.dataDir, 'copies', '.work', randomUUID());
   try {
-    // The extracted documents stay out of other users' reach until they are removed below.
+    // The extracted documents stay out of other users' reach until they are removed below (the
+    // staging folder inspection writes into is 0700 too, and replaces this empty one).
     await makePrivateFolder(work);
-    const report = await inspectPackage(request.packagePath, { trustAnchors: request.trustAnchors, extractTo: work });
+    // An untrusted chain still gets a copy (the mark shows who signed); a failed package does not.
+    const report = await inspectPackage(request.packagePath, { trustAnchors: request.trustAnchors, extractTo: work, extractWhen: 'not-failed' });
     const form = report.documents.find((document) => document.role === 'form-pdf');
     if (form === undefined || report.manifest === undefined) throw new AppError('INVALID_FILES_STRUCTURE', { reason: 'no printable form in the package' });
     const formPath = path.join(work, form.fileName);

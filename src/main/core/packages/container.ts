@@ -17,19 +17,39 @@ export const manifestName = 'manifest.json';
 /** A single upload to the cabinet is at most this size (EPGU); larger packages go in chunks. */
 export const singleUploadLimit = 50_000_000;
 
-/** A file name safe inside a flat package: no folders, no characters Windows refuses, bounded. */
+/**
+ * Device names Windows reserves in every folder, with any extension and in any case: `NUL.txt` or
+ * `con .pdf` opens the device, not a file (Microsoft, «Naming Files, Paths, and Namespaces»).
+ * COM0/LPT0 and the superscript digits are on the same list.
+ */
+const windowsReservedStem = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3])$/i;
+
+/** Whether Windows would take `name` for a device (the part before the first dot, trailing spaces ignored, names the device). */
+export function isWindowsReservedName(name: string): boolean {
+  const stem = name.split('.', 1)[0] ?? '';
+  return windowsReservedStem.test(stem.replace(/[ ]+$/, ''));
+}
+
+/** Whether `name` ends in a dot or a space, which Windows strips silently (two names would become one). */
+export function endsInDotOrSpace(name: string): boolean {
+  return /[. ]$/.test(name);
+}
+
+/** A file name safe inside a flat package: no folders, no characters or device names Windows refuses, bounded. */
 export function safeEntryName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
+  const trim = (text: string): string => text.replace(/^[.\s]+|[.\s]+$/g, '');
    
-  let cleaned = base.normalize('NFC').replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_').replace(/^[.\s]+|[.\s]+$/g, '');
+  let cleaned = trim(base.normalize('NFC').replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_'));
   if (cleaned === '') cleaned = 'документ';
   if (cleaned.toLowerCase() === manifestName) cleaned = 'manifest (документ).json';
   // A document named like a signature would be taken for one.
   if (cleaned.toLowerCase().endsWith('.sig')) cleaned = `${cleaned}.bin`;
   if (cleaned.length > 120) {
     const extension = path.extname(cleaned).slice(0, 10);
-    cleaned = `${cleaned.slice(0, 120 - extension.length)}${extension}`;
+    cleaned = `${trim(cleaned.slice(0, 120 - extension.length))}${extension}`;
   }
+  if (isWindowsReservedName(cleaned)) cleaned = `_${cleaned}`;
   return cleaned;
 }
 

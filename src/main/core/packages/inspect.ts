@@ -3,10 +3,11 @@
  * is checked first (names, count, declared sizes, ratios, encryption, links) before any data is
  * read; data is then streamed with the inflated bytes counted, so a header that lies cannot get
  * past; every document's signature is verified against its streamed SHA-256, and the manifest's
- * hashes must match. Files are extracted only when asked, and only inside the given folder.
+ * hashes must match. Files are extracted only when asked and only when the package passed: into a
+ * temporary folder next to the destination first, renamed into place after every entry was written.
  */
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, rename, rm, rmdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Readable } from 'node:stream';
@@ -15,8 +16,7 @@ import { AppError } from '../../../shared/errors';
 import { packageProblemTexts, type PackageDocumentReport, type PackageManifest, type PackageProblem, type PackageProblemCode, type PackageReport } from '../../../shared/packages';
 import type { Indication } from '../../../shared/verification';
 import { verifyCades, type VerifyOptions } from '../crypto/verify';
-import { writeFileAtomic } from '../files/atomic-write';
-import { manifestName } from './container';
+import { endsInDotOrSpace, isWindowsReservedName, manifestName } from './container';
 
 export const packageLimits = {
   maxEntries: 1000,
@@ -29,8 +29,16 @@ export const packageLimits = {
 };
 
 export interface InspectOptions extends Pick<VerifyOptions, 'trustAnchors' | 'intermediates' | 'crls' | 'requireRevocation' | 'now'> {
-  /** Write the documents and signatures into this folder (never outside it). */
+  /**
+   * Write the documents and signatures into this folder (never outside it). It must not exist or be
+   * empty; it appears, whole, only when the package's verdict allows (`extractWhen`).
+   */
   extractTo?: string | undefined;
+  /**
+   * Which verdicts allow extraction: `passed` (default) only TOTAL_PASSED; `not-failed` also
+   * INDETERMINATE (a sound package whose signer's chain is not trusted here).
+   */
+  extractWhen?: 'passed' | 'not-failed';
 }
 
 interface EntryInfo {
@@ -73,13 +81,17 @@ function entryName(entry: yauzl.Entry): string | undefined {
   return name;
 }
 
-/** Checks one name; the first problem found, if any. */
-function nameProblem(name: string): PackageProblemCode | undefined {
-  if (name.endsWith('/') || name.endsWith('\\')) return 'ZIP_FOLDER_ENTRY';
-  if (name.split(/[\\/]/).includes('..') || name.startsWith('/') || name.startsWith('\\') || /^[a-zA-Z]:/.test(name)) return 'ZIP_PATH_TRAVERSAL';
-  if (name.includes('/') || name.includes('\\')) return 'ZIP_FOLDER_ENTRY';
+/** Checks one name; the first problem found, if any, with a detail for the person. */
+function nameProblem(name: string): { code: PackageProblemCode; detail?: string } | undefined {
+  if (name.endsWith('/') || name.endsWith('\\')) return { code: 'ZIP_FOLDER_ENTRY' };
+  if (name.split(/[\\/]/).includes('..') || name.startsWith('/') || name.startsWith('\\') || /^[a-zA-Z]:/.test(name)) return { code: 'ZIP_PATH_TRAVERSAL' };
+  if (name.includes('/') || name.includes('\\')) return { code: 'ZIP_FOLDER_ENTRY' };
    
-  if (name === '' || name === '.' || /[\u0000-\u001f\u007f<>:"|?*]/.test(name) || name.length > 255) return 'ZIP_BAD_NAME';
+  if (name === '' || name === '.' || /[\u0000-\u001f\u007f<>:"|?*]/.test(name) || name.length > 255) return { code: 'ZIP_BAD_NAME' };
+  // On Windows `NUL.pdf` is the null device and `отчёт.pdf.` silently becomes `отчёт.pdf`: such
+  // names would extract as something other than what was checked, whatever system reads them now.
+  if (isWindowsReservedName(name)) return { code: 'ZIP_BAD_NAME', detail: 'Имя зарезервировано в Windows для устройства (CON, PRN, AUX, NUL, COM1–COM9, LPT1–LPT9).' };
+  if (endsInDotOrSpace(name)) return { code: 'ZIP_BAD_NAME', detail: 'Имя оканчивается точкой или пробелом.' };
   return undefined;
 }
 
@@ -94,8 +106,11 @@ function readLocalHeader(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<yauzl.
 /** Thrown when an entry's bytes contradict its headers. */
 class InconsistentEntry extends Error {}
 
-/** Streams an entry: SHA-256 and size always, the bytes when `keep` allows (capped). */
-async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, keep: number): Promise<{ sha256: string; size: number; bytes: Buffer | undefined }> {
+/** A write into the extraction folder failed (disk full …): the caller's problem, not the package's. */
+class ExtractionWriteFailed extends Error {}
+
+/** Streams an entry: SHA-256 and size always, the bytes when `keep` allows (capped), and into `sink` when given. */
+async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, keep: number, sink?: FileHandle): Promise<{ sha256: string; size: number; bytes: Buffer | undefined }> {
   // The local header must name the same file as the central directory: tools that read local
   // headers would otherwise extract something else than what was checked (APPNOTE §4.3.7).
   const local = await readLocalHeader(zip, entry);
@@ -119,8 +134,10 @@ async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, keep: number): 
     hash.update(chunk);
     crc = crc32(chunk, crc);
     if (size <= keep) chunks.push(chunk);
+    if (sink !== undefined) await sink.write(chunk).catch((cause: unknown) => Promise.reject(new ExtractionWriteFailed('write failed', { cause })));
   }
   if (crc >>> 0 !== entry.crc32 >>> 0) throw new InconsistentEntry('CRC-32 mismatch');
+  await sink?.sync().catch((cause: unknown) => Promise.reject(new ExtractionWriteFailed('sync failed', { cause })));
   return { sha256: hash.digest('hex'), size, bytes: size <= keep ? Buffer.concat(chunks) : undefined };
 }
 
@@ -142,8 +159,39 @@ function overall(problems: readonly PackageProblem[], documents: readonly Packag
   return 'TOTAL_PASSED';
 }
 
+/**
+ * Where extraction will land: an absent or empty folder (its parent is created). A folder with files
+ * is refused before anything is read, so that the final rename replaces nothing of the person's.
+ */
+async function extractionDestination(folder: string): Promise<string> {
+  const destination = path.resolve(folder);
+  const present = await readdir(destination).catch((error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ENOTDIR') throw new AppError('INVALID_INPUT', { extractTo: folder, reason: 'not a folder' }, { cause: error });
+    throw error;
+  });
+  if (present === undefined) await mkdir(path.dirname(destination), { recursive: true });
+  else if (present.length > 0) throw new AppError('INVALID_INPUT', { extractTo: folder, reason: 'the folder to extract into must be new or empty' });
+  return destination;
+}
+
+/** Renames the staging folder to the destination; an empty destination is replaced (Windows cannot rename over it). */
+async function moveIntoPlace(staging: string, destination: string): Promise<void> {
+  try {
+    await rename(staging, destination);
+  } catch (error) {
+    // rmdir removes only an empty folder: files that appeared meanwhile are never replaced.
+    await rmdir(destination).catch(() => {
+      throw new AppError('INVALID_INPUT', { extractTo: destination, reason: 'the folder to extract into is no longer empty' }, { cause: error });
+    });
+    await rename(staging, destination);
+  }
+}
+
 /** Inspects a package file. Structural refusals and signature verdicts are in the report; only an unreadable file throws. */
 export async function inspectPackage(file: string, options: InspectOptions = {}): Promise<PackageReport> {
+  const destination = options.extractTo === undefined ? undefined : await extractionDestination(options.extractTo);
   let zip: yauzl.ZipFile;
   try {
     zip = await openZip(file);
@@ -153,14 +201,26 @@ export async function inspectPackage(file: string, options: InspectOptions = {})
     if (code === 'EACCES' || code === 'EISDIR') throw new AppError('FILE_UNREADABLE', { path: file }, { cause: error });
     return { indication: 'TOTAL_FAILED', problems: [problem('ZIP_UNREADABLE', undefined, error instanceof Error ? `(${error.message})` : undefined)], manifest: undefined, documents: [], entries: 0 };
   }
+  // Entries are written into a staging folder beside the destination (same file system, so the
+  // final rename is atomic), and the folder is renamed into place only when the verdict allows:
+  // a refused package leaves nothing behind, not even the entries written before the refusal.
+  let staging: string | undefined;
   try {
-    return await inspectOpen(zip, options);
+    if (destination !== undefined) staging = await mkdtemp(path.join(path.dirname(destination), '.nedradesk-extract-'));
+    const report = await inspectOpen(zip, options, staging);
+    const allowed = report.indication === 'TOTAL_PASSED' || (options.extractWhen === 'not-failed' && report.indication === 'INDETERMINATE');
+    if (staging !== undefined && destination !== undefined && allowed) {
+      await moveIntoPlace(staging, destination);
+      staging = undefined;
+    }
+    return report;
   } finally {
     zip.close();
+    if (staging !== undefined) await rm(staging, { recursive: true, force: true });
   }
 }
 
-async function inspectOpen(zip: yauzl.ZipFile, options: InspectOptions): Promise<PackageReport> {
+async function inspectOpen(zip: yauzl.ZipFile, options: InspectOptions, staging: string | undefined): Promise<PackageReport> {
   const problems: PackageProblem[] = [];
   const refuse = (code: PackageProblemCode, entry?: string, detail?: string): PackageReport => ({
     indication: 'TOTAL_FAILED',
@@ -185,7 +245,7 @@ async function inspectOpen(zip: yauzl.ZipFile, options: InspectOptions): Promise
     const name = entryName(entry);
     if (name === undefined) return refuse('ZIP_BAD_NAME', entry.fileNameRaw?.toString('latin1'));
     const bad = nameProblem(name);
-    if (bad !== undefined) return refuse(bad, name);
+    if (bad !== undefined) return refuse(bad.code, name, bad.detail);
     if (seen.has(name.toLowerCase())) return refuse('ZIP_DUPLICATE_ENTRY', name);
     seen.add(name.toLowerCase());
     if (entry.isEncrypted()) return refuse('ZIP_ENCRYPTED', name);
@@ -215,29 +275,32 @@ async function inspectOpen(zip: yauzl.ZipFile, options: InspectOptions): Promise
   const hashes = new Map<string, { sha256: string; size: number }>();
   const signatures = new Map<string, Buffer>();
   let manifest: PackageManifest | undefined;
-  if (options.extractTo !== undefined) await mkdir(options.extractTo, { recursive: true });
   for (const { entry, name } of entries) {
     const isSignature = name.toLowerCase().endsWith('.sig');
-    const keep = isSignature ? packageLimits.maxSignatureBytes : name === manifestName ? packageLimits.maxManifestBytes : options.extractTo !== undefined ? 256 * 1024 * 1024 : 0;
+    const keep = isSignature ? packageLimits.maxSignatureBytes : name === manifestName ? packageLimits.maxManifestBytes : 0;
+    let sink: FileHandle | undefined;
+    if (staging !== undefined) {
+      // Names were checked above (no separators, no ..); resolve once more and confirm containment.
+      const target = path.resolve(staging, name);
+      if (path.dirname(target) !== staging) return refuse('ZIP_PATH_TRAVERSAL', name);
+      sink = await open(target, 'wx', 0o644);
+    }
     let read;
     try {
-      read = await readEntry(zip, entry, keep);
+      read = await readEntry(zip, entry, keep, sink);
     } catch (error) {
+      if (error instanceof ExtractionWriteFailed) throw error.cause;
       const message = error instanceof Error ? error.message : String(error);
       const code = error instanceof AppError && error.code === 'FILE_TOO_LARGE' ? 'ZIP_BOMB' : /too many|too few|expected/i.test(message) && !(error instanceof InconsistentEntry) ? 'ZIP_BOMB' : 'ZIP_UNREADABLE';
       return refuse(code, name, code === 'ZIP_UNREADABLE' ? `(${message})` : undefined);
+    } finally {
+      await sink?.close();
     }
     hashes.set(name, { sha256: read.sha256, size: read.size });
     if (isSignature && read.bytes !== undefined) signatures.set(name, read.bytes);
     if (name === manifestName && read.bytes !== undefined) {
       manifest = parseManifest(read.bytes);
       if (manifest === undefined) problems.push(problem('MANIFEST_INVALID'));
-    }
-    if (options.extractTo !== undefined && read.bytes !== undefined) {
-      // Names were checked above (no separators, no ..); resolve once more and confirm containment.
-      const target = path.resolve(options.extractTo, name);
-      if (path.dirname(target) !== path.resolve(options.extractTo)) return refuse('ZIP_PATH_TRAVERSAL', name);
-      await writeFileAtomic(target, read.bytes);
     }
   }
 
