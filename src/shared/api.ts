@@ -250,7 +250,10 @@ export const apiInputs = {
   'packages:inspect': z.object({ path: filePath }).strict(),
   'cabinet:state': z.object({}).strict(),
   'cabinet:set-profile': z.object({ kind: z.enum(['stand', 'url']), url: z.string().url().max(2000).optional() }).strict(),
-  'cabinet:login-signature': z.object({ certificate: z.string().min(1).max(200), token: z.string().max(64).optional(), pin }).strict(),
+  'cabinet:login-statement': z.object({}).strict(),
+  // challengeId names the statement `cabinet:login-statement` built and the login page showed: main signs that one (it never
+  // takes the text from here); without it main builds a statement and signs it at once.
+  'cabinet:login-signature': z.object({ certificate: z.string().min(1).max(200), token: z.string().max(64).optional(), pin, challengeId: z.string().min(1).max(128).optional() }).strict(),
   'cabinet:login-password-start': z.object({}).strict(),
   'cabinet:login-password-finish': z.object({}).strict(),
   'cabinet:choose-organisation': z.object({ organisationOid: z.string().min(1).max(64) }).strict(),
@@ -301,6 +304,7 @@ export interface ApiOutputs {
   'files:read': { name: string; mediaType: string; contentBase64: string };
   'cabinet:state': CabinetState;
   'cabinet:set-profile': CabinetState;
+  'cabinet:login-statement': { challengeId: string; statement: string };
   'cabinet:login-signature': CabinetState;
   'cabinet:login-password-start': { authorizationUrl: string };
   'cabinet:login-password-finish': CabinetState;

@@ -46,7 +46,8 @@ async function connect(options: CabinetOptions, requireOrganisation = true): Pro
     const pin = await readSecret({ ...(options.pinEnv ? { env: options.pinEnv } : {}), ...(options.pinFile ? { file: options.pinFile } : {}) }, 'PIN-код токена: ');
     const signer = await tokens.openSigner({ certificate: options.cert, token: options.token, pin });
     try {
-      session = await loginWithSignature(baseUrl, withChain(signer, []));
+      // What is signed is said before it is signed (on stderr, so that --json output stays clean).
+      session = await loginWithSignature(baseUrl, withChain(signer, []), { onStatement: (statement) => process.stderr.write(`Подписывается заявление о входе:\n${statement}\n`) });
     } finally {
       await signer.close();
     }

@@ -18,7 +18,7 @@ import type { CabinetState, OutboxItem } from '../../shared/api';
 import type { CabinetNotification, License, Order, OrganisationRole, Person, ReportDeadline } from '../../shared/cabinet';
 import { AppError } from '../../shared/errors';
 import { CabinetClient } from '../cabinet/cabinet-client';
-import { CabinetSession, loginWithSignature, startBrowserLogin, type BrowserLogin } from '../cabinet/identity-client';
+import { CabinetSession, completeSignatureLogin, prepareSignatureLogin, startBrowserLogin, type BrowserLogin, type PreparedSignatureLogin } from '../cabinet/identity-client';
 import { Outbox, type OutboxStatusChange, type OutboxStorage } from '../cabinet/outbox';
 import type { Signer } from '../core/crypto/algorithms';
 import { makePrivateFolderSync } from '../core/files/private-files';
@@ -124,6 +124,8 @@ export class CabinetService {
   /** The organisation chosen last in this cabinet, as remembered (live or from an earlier run). */
   private remembered: OrganisationRole | undefined;
   private browserLogin: BrowserLogin | undefined;
+  /** The login statement last shown to the person: the only one a signature login signs. */
+  private preparedLogin: PreparedSignatureLogin | undefined;
   private syncTimer: NodeJS.Timeout | undefined;
   private lastSync = '1970-01-01T00:00:00.000Z';
   private orders = new Map<string, Order>();
@@ -274,8 +276,29 @@ export class CabinetService {
     return this.state();
   }
 
-  async loginWithSignature(signer: Signer): Promise<CabinetState> {
-    return this.afterLogin(await loginWithSignature(await this.baseUrl(), signer));
+  /** Builds the login statement around a fresh nonce of the cabinet, for the person to read before signing. */
+  async prepareSignatureLogin(): Promise<{ challengeId: string; statement: string }> {
+    this.preparedLogin = undefined;
+    const prepared = await prepareSignatureLogin(await this.baseUrl());
+    this.preparedLogin = prepared;
+    return { challengeId: prepared.challengeId, statement: prepared.statement };
+  }
+
+  /**
+   * Signs the login statement prepared (and shown) for `challengeId`, or — with no id, as the CLI
+   * and tests log in — prepares one and signs it. A statement is signed at most once.
+   */
+  async loginWithSignature(signer: Signer, challengeId?: string): Promise<CabinetState> {
+    let prepared: PreparedSignatureLogin;
+    if (challengeId === undefined) {
+      prepared = await prepareSignatureLogin(await this.baseUrl());
+    } else {
+      const shown = this.preparedLogin;
+      if (shown === undefined || shown.challengeId !== challengeId || shown.baseUrl !== (await this.baseUrl())) throw new AppError('LOGIN_FAILED', { reason: 'login statement not prepared' }, { message: 'Заявление о входе устарело. Прочитайте новое заявление и повторите вход.' });
+      prepared = shown;
+    }
+    this.preparedLogin = undefined;
+    return this.afterLogin(await completeSignatureLogin(prepared, signer));
   }
 
   /** Whether `url` is the login page of the login started now (the shell lets it open in a browser). */
@@ -316,6 +339,7 @@ export class CabinetService {
 
   private logoutLocally(): void {
     this.session = undefined;
+    this.preparedLogin = undefined;
     this.person = undefined;
     this.roles = [];
     this.organisation = undefined;

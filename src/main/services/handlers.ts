@@ -198,10 +198,11 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
       'packages:inspect': async (input) => inspectPackage(input.path, { trustAnchors: (await context.trustAnchors?.()) ?? [] }),
       'cabinet:state': async () => cabinet().state(),
       'cabinet:set-profile': (input) => cabinet().setProfile({ kind: input.kind, url: input.url }),
+      'cabinet:login-statement': () => cabinet().prepareSignatureLogin(),
       'cabinet:login-signature': async (input) => {
         const signer = await tokens().openSigner({ certificate: input.certificate, token: input.token, pin: new Uint8Array(Buffer.from(input.pin, 'utf8')) });
         try {
-          return await cabinet().loginWithSignature(signer);
+          return await cabinet().loginWithSignature(signer, input.challengeId);
         } finally {
           await signer.close();
         }

@@ -1,10 +1,10 @@
 /**
- * «Войти через Госуслуги»: by electronic signature (certificate → PIN → the identity provider's
- * challenge signed on the token) or by login, password and SMS code on the provider's own page,
+ * «Войти через Госуслуги»: by electronic signature (certificate → PIN → the login statement main
+ * built around the provider's nonce, shown here, signed on the token) or by login, password and SMS code on the provider's own page,
  * then the organisation and role to work for.
  */
 import { Alert, Button, Card, List, Space, Tabs, Tag, Typography } from 'antd';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CabinetState } from '../../shared/api';
 import { roles } from '../../shared/cabinet';
 import type { ErrorData } from '../../shared/errors';
@@ -15,17 +15,47 @@ import { formatDate } from '../format';
 import { useSession } from '../session';
 import { useTr } from '../i18n/locale';
 
+/** The login statement NedraDesk built around the cabinet's code: what the token will sign. */
+function LoginStatementView({ statement }: { statement: string }) {
+  const tr = useTr();
+  return (
+    <div>
+      <Typography.Text strong>{tr('Будет подписано на токене:', 'To be signed on the token:')}</Typography.Text>
+      <pre data-testid="login-statement" style={{ whiteSpace: 'pre-wrap', margin: '8px 0 0', padding: '12px 16px', background: '#f5f7fa', border: '1px solid #d9dee5', borderRadius: 8, fontFamily: 'inherit' }}>
+        {statement}
+      </pre>
+      <Typography.Text type="secondary">{tr('NedraDesk подписывает при входе только такое заявление: адрес кабинета, код и время. Если адрес не тот, которым вы пользуетесь, не входите.', 'At login NedraDesk signs only such a statement: the cabinet\'s address, a code and the time. If the address is not the one you use, do not log in.')}</Typography.Text>
+    </div>
+  );
+}
+
 function SignatureLogin({ onDone }: { onDone: (state: CabinetState) => void }) {
   const tr = useTr();
   const [choice, setChoice] = useState<Partial<SignerChoice>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorData | undefined>();
   const [attempt, setAttempt] = useState(0);
+  const [prepared, setPrepared] = useState<{ challengeId: string; statement: string } | undefined>();
+  const [statementError, setStatementError] = useState<ErrorData | undefined>();
+  const generation = useRef(0);
+  // A fresh statement for every attempt: the cabinet's code is good once and for five minutes.
+  const prepare = useCallback(async (): Promise<void> => {
+    const current = ++generation.current;
+    setPrepared(undefined);
+    setStatementError(undefined);
+    const result = await callApi('cabinet:login-statement', {});
+    if (current !== generation.current) return;
+    if (result.ok) setPrepared(result.value);
+    else setStatementError(result.error);
+  }, []);
+  useEffect(() => {
+    void prepare();
+  }, [prepare]);
   const login = async (): Promise<void> => {
-    if (choice.certificate === undefined || choice.pin === undefined || choice.pin === '') return;
+    if (choice.certificate === undefined || choice.pin === undefined || choice.pin === '' || prepared === undefined) return;
     setBusy(true);
     setError(undefined);
-    const result = await callApi('cabinet:login-signature', { certificate: choice.certificate, token: choice.token, pin: choice.pin });
+    const result = await callApi('cabinet:login-signature', { certificate: choice.certificate, token: choice.token, pin: choice.pin, challengeId: prepared.challengeId });
     setBusy(false);
     // The PIN is dropped after every attempt, successful or not.
     setChoice((value) => ({ ...value, pin: '' }));
@@ -33,14 +63,17 @@ function SignatureLogin({ onDone }: { onDone: (state: CabinetState) => void }) {
     else {
       setError(result.error);
       setAttempt((value) => value + 1);
+      void prepare();
     }
   };
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
-      <Typography.Paragraph type="secondary">{tr('Выберите сертификат электронной подписи и введите PIN-код токена. NedraDesk подпишет запрос кабинета на токене — PIN-код никуда не передаётся и не сохраняется.', 'Choose the signature certificate and enter the token PIN. NedraDesk signs the cabinet\'s request on the token; the PIN is never sent or stored.')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">{tr('Выберите сертификат электронной подписи и введите PIN-код токена. NedraDesk подпишет на токене заявление о входе, показанное ниже, — PIN-код никуда не передаётся и не сохраняется.', 'Choose the signature certificate and enter the token PIN. NedraDesk signs the login statement shown below on the token; the PIN is never sent or stored.')}</Typography.Paragraph>
       <SignerPicker value={choice} onChange={setChoice} onSubmit={() => void login()} attempt={attempt} />
+      {prepared !== undefined && <LoginStatementView statement={prepared.statement} />}
+      {statementError !== undefined && <ApiErrorAlert error={statementError} onRetry={() => void prepare()} />}
       {error !== undefined && <ApiErrorAlert error={withPinAdvice(error)} />}
-      <Button type="primary" size="large" loading={busy} disabled={choice.certificate === undefined || !choice.pin} onClick={() => void login()}>
+      <Button type="primary" size="large" loading={busy} disabled={choice.certificate === undefined || !choice.pin || prepared === undefined} onClick={() => void login()}>
         {tr('Войти по электронной подписи', 'Log in with the signature')}
       </Button>
     </Space>
