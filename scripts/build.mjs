@@ -1,13 +1,18 @@
 #!/usr/bin/env node
-// Builds NedraDesk: node-side entry points bundled with esbuild, the renderer with Vite.
+// Builds NedraDesk: Streebog compiled to WebAssembly, node-side entry points bundled with
+// esbuild, the renderer with Vite.
 import { build as esbuild } from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build as viteBuild } from 'vite';
+import { buildStreebogWasm } from './build-streebog-wasm.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+// GOST R 34.11-2012 from C (clang + lld); the bundles carry the module's bytes (streebog.ts).
+const streebogWasmBase64 = buildStreebogWasm().toString('base64');
 
 // Native addons and Electron stay outside the bundles: they are loaded from node_modules
 // (unpacked from asar in the packaged app, see electron-builder.yml).
@@ -43,7 +48,7 @@ await Promise.all(
       target: 'node20',
       sourcemap: 'linked',
       external,
-      define: { __NEDRADESK_VERSION__: JSON.stringify(version) },
+      define: { __NEDRADESK_VERSION__: JSON.stringify(version), __STREEBOG_WASM_BASE64__: JSON.stringify(streebogWasmBase64) },
       banner: output.includes('/cli/') ? { js: '#!/usr/bin/env node' } : undefined,
       logLevel: 'warning',
     }),
