@@ -13,7 +13,7 @@ import type { PackageReport } from '../shared/packages';
 import { writeFileAtomic } from '../main/core/files/atomic-write';
 import { manifestName } from '../main/core/packages/container';
 import { inspectPackage } from '../main/core/packages/inspect';
-import type { StandDatabase } from './database';
+import { expiryInstant, type StandDatabase } from './database';
 import { renderDecisionPdf } from './decision-pdf';
 import { StandError, type Caller } from './identity';
 
@@ -55,20 +55,47 @@ export function registerCabinet(app: FastifyInstance, database: StandDatabase, o
   mkdirSync(packagesDir, { recursive: true });
   const timers = new Set<NodeJS.Timeout>();
 
-  const roleIn = (personOid: string, organisationOid: string): Role | undefined => {
-    const row = database
-      .prepare('SELECT role FROM members WHERE person_oid = ? AND organisation_oid = ? AND (expires_at IS NULL OR expires_at > ?)')
-      .get(personOid, organisationOid, options.now().toISOString()) as { role: Role } | undefined;
-    return row?.role;
+  /** A person's membership in an organisation, expired or not. */
+  const membershipOf = (personOid: string, organisationOid: string): { role: Role; expiresAt: string | null } | undefined =>
+    database.prepare('SELECT role, expires_at AS expiresAt FROM members WHERE person_oid = ? AND organisation_oid = ?').get(personOid, organisationOid) as { role: Role; expiresAt: string | null } | undefined;
+
+  /**
+   * Whether a role's validity period is over now. Compared as instants, not as text; an expiry that
+   * cannot be read counts as over (a role whose end is unknown gives no right to act).
+   */
+  const expired = (expiresAt: string | null): boolean => {
+    if (expiresAt === null) return false;
+    const end = Date.parse(expiresAt);
+    return Number.isNaN(end) || end <= options.now().getTime();
   };
 
   /** The organisation the call acts for (header X-Organization-Id) and the caller's role there. */
-  const scope = async (request: FastifyRequest): Promise<{ caller: Caller; organisationOid: string; role: Role }> => {
+  const scope = async (request: FastifyRequest): Promise<{ caller: Caller; organisationOid: string; role: Role; expiresAt: string | null }> => {
     const caller = await options.authenticate(request);
     const organisationOid = String(request.headers['x-organization-id'] ?? '');
-    const role = roleIn(caller.personOid, organisationOid);
-    if (role === undefined) throw new StandError(403, 'not_a_member', 'Вы не состоите в этой организации или срок вашей роли истёк.');
-    return { caller, organisationOid, role };
+    const membership = membershipOf(caller.personOid, organisationOid);
+    if (membership === undefined || expired(membership.expiresAt)) throw new StandError(403, 'not_a_member', 'Вы не состоите в этой организации или срок вашей роли истёк.');
+    return { caller, organisationOid, role: membership.role, expiresAt: membership.expiresAt };
+  };
+
+  /**
+   * The scope of a call that sends or withdraws in the organisation's name (order, push, chunks,
+   * cancel): the role must allow sending and be within its validity period at this very moment —
+   * a role that expired after login, or after the order was created, sends nothing (push_denied).
+   */
+  const senderScope = async (request: FastifyRequest): Promise<{ caller: Caller; organisationOid: string; role: Role }> => {
+    const caller = await options.authenticate(request);
+    const organisationOid = String(request.headers['x-organization-id'] ?? '');
+    const membership = membershipOf(caller.personOid, organisationOid);
+    if (membership === undefined) throw new StandError(403, 'not_a_member', 'Вы не состоите в этой организации или срок вашей роли истёк.');
+    if (expired(membership.expiresAt)) {
+      const end = Date.parse(membership.expiresAt ?? '');
+      const when = Number.isNaN(end) ? '' : ` ${new Date(end).toLocaleString('ru-RU', { timeZone: 'Europe/Moscow', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' })} (МСК)`;
+      journal(caller.personOid, organisationOid, 'push', undefined, 'push_denied');
+      throw new StandError(403, 'push_denied', `Срок вашей роли «${roleNames[membership.role]}» в этой организации истёк${when}: отправлять и отзывать заявления и отчёты нельзя. Обратитесь к администратору организации, чтобы продлить роль.`, { role: membership.role, expiresAt: membership.expiresAt });
+    }
+    requireSender(membership.role);
+    return { caller, organisationOid, role: membership.role };
   };
 
   const journal = (personOid: string | undefined, organisationOid: string | undefined, action: string, object: string | undefined, result: string): void => {
@@ -200,8 +227,9 @@ export function registerCabinet(app: FastifyInstance, database: StandDatabase, o
     }
     for (const document of report.documents) {
       for (const snils of document.signerSnils) {
-        const member = snils === undefined ? undefined : (database.prepare('SELECT m.role FROM members m JOIN persons p ON p.oid = m.person_oid WHERE p.snils = ? AND m.organisation_oid = ?').get(snils, order.organisation_oid) as { role: Role } | undefined);
-        if (member === undefined) {
+        const member = snils === undefined ? undefined : (database.prepare('SELECT m.role, m.expires_at AS expiresAt FROM members m JOIN persons p ON p.oid = m.person_oid WHERE p.snils = ? AND m.organisation_oid = ?').get(snils, order.organisation_oid) as { role: Role; expiresAt: string | null } | undefined);
+        // A signer must hold a role in the organisation now: one whose role expired signs nothing in its name.
+        if (member === undefined || expired(member.expiresAt)) {
           rmSync(target, { force: true });
           journal(caller.personOid, order.organisation_oid, 'push', order.id, 'FILES_VERIFICATION_FAILED');
           throw new StandError(400, 'FILES_VERIFICATION_FAILED', `Файл «${document.fileName}» подписал человек, который не состоит в организации.`, { file: document.fileName });
@@ -222,8 +250,7 @@ export function registerCabinet(app: FastifyInstance, database: StandDatabase, o
   };
 
   app.post('/api/v1/orders', async (request, reply) => {
-    const { caller, organisationOid, role } = await scope(request);
-    requireSender(role);
+    const { caller, organisationOid } = await senderScope(request);
     const body = (request.body ?? {}) as { serviceCode?: unknown; title?: unknown; trainingOutcome?: unknown };
     if (typeof body.serviceCode !== 'string' || body.serviceCode.length === 0 || typeof body.title !== 'string') throw new StandError(400, 'invalid_request', 'Укажите вид услуги (serviceCode) и название (title).');
     const key = request.headers['idempotency-key'];
@@ -245,8 +272,7 @@ export function registerCabinet(app: FastifyInstance, database: StandDatabase, o
   });
 
   app.post('/api/v1/orders/:id/push', async (request, reply) => {
-    const { caller, organisationOid, role } = await scope(request);
-    requireSender(role);
+    const { caller, organisationOid } = await senderScope(request);
     const order = loadOrder((request.params as { id: string }).id, organisationOid);
     // A repeated push of an order already received answers its state: one order, one package.
     if (order.status !== 'created') return reply.send(orderOf(order));
@@ -262,8 +288,7 @@ export function registerCabinet(app: FastifyInstance, database: StandDatabase, o
   });
 
   app.post('/api/v1/orders/:id/chunks', async (request, reply) => {
-    const { caller, organisationOid, role } = await scope(request);
-    requireSender(role);
+    const { caller, organisationOid } = await senderScope(request);
     const order = loadOrder((request.params as { id: string }).id, organisationOid);
     if (order.status !== 'created') return reply.send({ received: true, order: orderOf(order) });
     const uploadId = String(request.headers['x-upload-id'] ?? '');
@@ -304,8 +329,7 @@ export function registerCabinet(app: FastifyInstance, database: StandDatabase, o
   });
 
   app.post('/api/v1/orders/:id/cancel', async (request) => {
-    const { caller, organisationOid, role } = await scope(request);
-    requireSender(role);
+    const { caller, organisationOid } = await senderScope(request);
     const order = loadOrder((request.params as { id: string }).id, organisationOid);
     if (order.status !== 'created' && finalStatuses.has(order.status)) throw new StandError(409, 'order_final', 'Заявление уже рассмотрено, отозвать его нельзя.');
     setStatus(order, 'cancelled', 'Заявление отозвано заявителем.');
@@ -371,9 +395,12 @@ export function registerCabinet(app: FastifyInstance, database: StandDatabase, o
     const { caller, organisationOid, role } = await scope(request);
     requireAdmin(role);
     const body = (request.body ?? {}) as { snils?: unknown; role?: unknown; expiresAt?: unknown };
+    // Kept as a UTC instant, so the text comparisons of role lists order expiries as time does.
+    const expiresAt = body.expiresAt === undefined || body.expiresAt === null ? null : typeof body.expiresAt === 'string' ? expiryInstant(body.expiresAt) : undefined;
+    if (expiresAt === undefined) throw new StandError(400, 'invalid_expiry', 'Срок роли укажите датой и временем с часовым поясом (RFC 3339), например 2026-12-31T23:59:59+03:00.');
     const person = database.prepare('SELECT oid FROM persons WHERE snils = ?').get(String(body.snils ?? '').replace(/\D/g, '')) as { oid: string } | undefined;
     if (person === undefined) throw new StandError(404, 'person_not_found', 'Человек с таким СНИЛС не зарегистрирован.');
-    database.prepare('INSERT OR REPLACE INTO members (person_oid, organisation_oid, role, expires_at) VALUES (?, ?, ?, ?)').run(person.oid, organisationOid, validRole(body.role), typeof body.expiresAt === 'string' ? body.expiresAt : null);
+    database.prepare('INSERT OR REPLACE INTO members (person_oid, organisation_oid, role, expires_at) VALUES (?, ?, ?, ?)').run(person.oid, organisationOid, validRole(body.role), expiresAt);
     journal(caller.personOid, organisationOid, 'invite', person.oid, 'ok');
     return reply.code(201).send({ personOid: person.oid });
   });

@@ -6,12 +6,15 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Role } from '../shared/cabinet';
+import { migrate } from '../main/store/database';
+import type { Migration } from '../main/store/migrations';
 
 export type StandDatabase = Database.Database;
 
 /** The training password of every demo person (the stand is for practice only). */
 export const demoPassword = 'Nedra-2026!';
 
+/** Migration 1 (see standMigrations): tables as the stand had them before migrations were numbered; changes come as the next migration. */
 const schema = `
 CREATE TABLE IF NOT EXISTS persons (
   oid TEXT PRIMARY KEY, surname TEXT NOT NULL, given_name TEXT NOT NULL, snils TEXT NOT NULL UNIQUE,
@@ -80,6 +83,44 @@ CREATE TABLE IF NOT EXISTS login_challenges (
 );
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
+
+/**
+ * A role's expiry as the stand keeps it: an RFC 3339 date-time (docs/cabinet-api.yaml, `format:
+ * date-time`) in UTC with milliseconds, the form `Date#toISOString` writes, so that SQL compares
+ * expiries as text in time order. Undefined for anything else (a date without a time, `31.12.2025`):
+ * a role whose end cannot be read is not a role that never ends.
+ */
+export function expiryInstant(value: string): string | undefined {
+  // RFC 3339 §5.6 date-time: full date, T, time with optional fraction, Z or ±hh:mm.
+  if (!/^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(value)) return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
+/**
+ * 2: role expiries in one form. Earlier stands stored whatever the employees call was given and
+ * compared it with the time as text, so `31.12.2025` or `2026-12-04T23:00:00+10:00` never expired
+ * in time. Each is rewritten as a UTC instant; one that cannot be read becomes the epoch (expired).
+ */
+function memberExpiryInUtc(database: StandDatabase): void {
+  const rows = database.prepare('SELECT rowid AS id, expires_at AS expiresAt FROM members WHERE expires_at IS NOT NULL').all() as Array<{ id: number; expiresAt: string }>;
+  const update = database.prepare('UPDATE members SET expires_at = ? WHERE rowid = ?');
+  for (const row of rows) {
+    const russianDate = /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(row.expiresAt);
+    // «до 31.12.2025» in the old free form: valid through that day (Moscow time, UTC+3).
+    const instant = russianDate ? expiryInstant(`${russianDate[3]}-${russianDate[2]}-${russianDate[1]}T23:59:59.999+03:00`) : expiryInstant(row.expiresAt);
+    update.run(instant ?? new Date(0).toISOString(), row.id);
+  }
+}
+
+/**
+ * The stand database's numbered migrations (as the app's, recorded in `user_version`). A stand of
+ * an earlier version has the tables of 1 already (they are created IF NOT EXISTS) at version 0.
+ */
+export const standMigrations: readonly Migration[] = [
+  { version: 1, name: 'initial', up: (database) => database.exec(schema) },
+  { version: 2, name: 'member-expiry-utc', up: memberExpiryInUtc },
+];
 
 /** scrypt password hash with its salt (`salt:hash`, hex). */
 export function hashPassword(password: string): string {
@@ -153,9 +194,11 @@ function seed(database: StandDatabase, now: Date): void {
 export function openStandDatabase(file: string, now: Date = new Date()): StandDatabase {
   const database = new Database(file);
   database.pragma('journal_mode = WAL');
-  database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  database.exec(schema);
+  // Foreign keys are checked from here on: a migration that rebuilds a table runs with them off, as
+  // SQLite's procedure for table changes asks (https://sqlite.org/lang_altertable.html §7).
+  migrate(database, standMigrations);
+  database.pragma('foreign_keys = ON');
   const seeded = database.prepare('SELECT value FROM settings WHERE key = ?').get('seeded') as { value: string } | undefined;
   if (seeded === undefined) {
     database.transaction(() => {
