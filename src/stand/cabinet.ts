@@ -255,7 +255,9 @@ export function registerCabinet(app: FastifyInstance, database: StandDatabase, o
     if (typeof body.serviceCode !== 'string' || body.serviceCode.length === 0 || typeof body.title !== 'string') throw new StandError(400, 'invalid_request', 'Укажите вид услуги (serviceCode) и название (title).');
     const key = request.headers['idempotency-key'];
     if (typeof key === 'string' && key.length > 0) {
-      const existing = database.prepare('SELECT * FROM orders WHERE person_oid = ? AND idempotency_key = ?').get(caller.personOid, key) as OrderRow | undefined;
+      // Scoped by organisation (UNIQUE (organisation_oid, idempotency_key), stand migration 3): the same
+      // key under another organisation is another order, never this one's answer.
+      const existing = database.prepare('SELECT * FROM orders WHERE organisation_oid = ? AND idempotency_key = ?').get(organisationOid, key) as OrderRow | undefined;
       if (existing !== undefined) return reply.code(200).send(orderOf(existing));
     }
     const since = new Date(options.now().getTime() - options.orderWindowMs).toISOString();

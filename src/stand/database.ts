@@ -114,12 +114,41 @@ function memberExpiryInUtc(database: StandDatabase): void {
 }
 
 /**
+ * 3: an idempotency key names one order per organisation, not per person. Keyed by person, the same
+ * key sent under another organisation answered the first organisation's order (its id, title and
+ * status). The table is rebuilt with UNIQUE (organisation_oid, idempotency_key); where two people
+ * of one organisation had used the same key, the older order keeps it.
+ */
+function idempotencyPerOrganisation(database: StandDatabase): void {
+  database.exec(`
+UPDATE orders SET idempotency_key = NULL WHERE idempotency_key IS NOT NULL AND rowid NOT IN (
+  SELECT min(rowid) FROM orders WHERE idempotency_key IS NOT NULL GROUP BY organisation_oid, idempotency_key
+);
+CREATE TABLE orders_by_organisation (
+  id TEXT PRIMARY KEY, organisation_oid TEXT NOT NULL REFERENCES organisations(oid), person_oid TEXT NOT NULL REFERENCES persons(oid),
+  service_code TEXT NOT NULL, title TEXT NOT NULL, idempotency_key TEXT, status TEXT NOT NULL, registration_number TEXT,
+  package_path TEXT, scenario TEXT, remarks TEXT NOT NULL DEFAULT '[]', created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+  UNIQUE (organisation_oid, idempotency_key)
+);
+INSERT INTO orders_by_organisation (id, organisation_oid, person_oid, service_code, title, idempotency_key, status, registration_number, package_path, scenario, remarks, created_at, updated_at)
+  SELECT id, organisation_oid, person_oid, service_code, title, idempotency_key, status, registration_number, package_path, scenario, remarks, created_at, updated_at FROM orders;
+DROP TABLE orders;
+ALTER TABLE orders_by_organisation RENAME TO orders;
+CREATE INDEX orders_updated ON orders(organisation_oid, updated_at);
+`);
+  // order_history, order_files and upload_chunks refer to orders(id) by name: they point at the new table.
+  const broken = database.pragma('foreign_key_check') as unknown[];
+  if (broken.length > 0) throw new Error(`migration 3 of the stand database left ${broken.length} broken references`);
+}
+
+/**
  * The stand database's numbered migrations (as the app's, recorded in `user_version`). A stand of
  * an earlier version has the tables of 1 already (they are created IF NOT EXISTS) at version 0.
  */
 export const standMigrations: readonly Migration[] = [
   { version: 1, name: 'initial', up: (database) => database.exec(schema) },
   { version: 2, name: 'member-expiry-utc', up: memberExpiryInUtc },
+  { version: 3, name: 'idempotency-per-organisation', up: idempotencyPerOrganisation },
 ];
 
 /** scrypt password hash with its salt (`salt:hash`, hex). */
@@ -195,8 +224,10 @@ export function openStandDatabase(file: string, now: Date = new Date()): StandDa
   const database = new Database(file);
   database.pragma('journal_mode = WAL');
   database.pragma('busy_timeout = 5000');
-  // Foreign keys are checked from here on: a migration that rebuilds a table runs with them off, as
-  // SQLite's procedure for table changes asks (https://sqlite.org/lang_altertable.html §7).
+  // A migration that rebuilds a table runs with foreign keys off (better-sqlite3 turns them on by
+  // default), as SQLite's procedure for table changes asks (https://sqlite.org/lang_altertable.html §7);
+  // each such migration checks them itself before it commits. They are enforced from here on.
+  database.pragma('foreign_keys = OFF');
   migrate(database, standMigrations);
   database.pragma('foreign_keys = ON');
   const seeded = database.prepare('SELECT value FROM settings WHERE key = ?').get('seeded') as { value: string } | undefined;
