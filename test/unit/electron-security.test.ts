@@ -57,8 +57,12 @@ describe('Electron window security', () => {
   });
 
   it('trusts IPC only from the app top frame', () => {
-    expect(isTrustedSender(appUrl, appUrl)).toBe(true);
-    expect(isTrustedSender(undefined, appUrl)).toBe(false);
-    expect(isTrustedSender('https://example.org/', appUrl)).toBe(false);
+    const fromMainFrame = (url: string) => {
+      const mainFrame = { url, parent: null, processId: 4, routingId: 1 };
+      return { senderFrame: mainFrame, sender: { id: 1, mainFrame } };
+    };
+    expect(isTrustedSender(fromMainFrame(appUrl), appUrl, 1)).toBe(true);
+    expect(isTrustedSender({ ...fromMainFrame(appUrl), senderFrame: null }, appUrl, 1)).toBe(false);
+    expect(isTrustedSender(fromMainFrame('https://example.org/'), appUrl, 1)).toBe(false);
   });
 });

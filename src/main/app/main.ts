@@ -89,7 +89,7 @@ if (!app.requestSingleInstanceLock()) {
         if (item.orderId !== undefined && Notification.isSupported()) new Notification({ title: 'NedraDesk', body: `«${item.title}»: ${packageStatuses[item.status]}` }).show();
       },
     });
-    registerApiChannels(services.dispatch, appUrl);
+    registerApiChannels(services.dispatch, appUrl, () => (mainWindow === undefined || mainWindow.isDestroyed() ? undefined : mainWindow.webContents.id));
     mainWindow = createMainWindow();
   });
 

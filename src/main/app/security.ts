@@ -64,7 +64,41 @@ export function hardenWebContents(contents: WebContents, appUrl: string, openExt
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-/** Whether an IPC message comes from the app's own top frame. */
-export function isTrustedSender(frameUrl: string | undefined, appUrl: string): boolean {
-  return frameUrl !== undefined && isAllowedNavigation(frameUrl, appUrl);
+/** The parts of a frame the IPC sender check reads (Electron's WebFrameMain has them). */
+export interface IpcSenderFrame {
+  readonly url: string;
+  readonly parent: IpcSenderFrame | null;
+  readonly processId: number;
+  readonly routingId: number;
+}
+
+/** The parts of an IPC event the sender check reads (Electron's IpcMainInvokeEvent has them). */
+export interface IpcSenderEvent {
+  /** The frame that sent the message; null when it navigated away or was destroyed since. */
+  readonly senderFrame: IpcSenderFrame | null | undefined;
+  /** The web contents the frame lives in. */
+  readonly sender: { readonly id: number; readonly mainFrame: IpcSenderFrame };
+}
+
+/**
+ * Whether an IPC message comes from the main frame of NedraDesk's own window showing the app page
+ * (Electron security checklist §17, "Validate the sender of all IPC messages"). A URL check alone
+ * would let an iframe showing the app's own page, or another window, speak for the app: the
+ * contents must be the app window's (`appContentsId`), the frame its main frame, and the URL the
+ * app page. A frame that is gone (null, or disposed so that reading it throws) is refused.
+ */
+export function isTrustedSender(event: IpcSenderEvent, appUrl: string, appContentsId: number | undefined): boolean {
+  try {
+    const frame = event.senderFrame;
+    if (frame === null || frame === undefined || appContentsId === undefined) return false;
+    if (event.sender.id !== appContentsId) return false;
+    const mainFrame = event.sender.mainFrame;
+    // WebFrameMain objects are cached per frame, so the main frame is the same object; the ids
+    // (unique per renderer process) say the same thing should a wrapper ever be recreated.
+    const isMainFrame = frame.parent === null && (frame === mainFrame || (frame.processId === mainFrame.processId && frame.routingId === mainFrame.routingId));
+    return isMainFrame && isAllowedNavigation(frame.url, appUrl);
+  } catch {
+    // Reading a disposed frame throws ("Render frame was disposed"): it cannot be trusted.
+    return false;
+  }
 }
