@@ -7,6 +7,7 @@
  * against the schema before a handler runs.
  */
 import { z } from 'zod';
+import { isAllowedCabinetAddress } from './cabinet-address';
 import type { Result } from './result';
 import { packageStatuses, type CabinetNotification, type License, type Order, type OrganisationRole, type PackageStatus, type Person, type ReportDeadline } from './cabinet';
 import type { CatalogEntry, DocumentInspection, FormProblem } from './catalog-types';
@@ -249,7 +250,8 @@ export const apiInputs = {
   'files:read': z.object({ path: filePath }).strict(),
   'packages:inspect': z.object({ path: filePath }).strict(),
   'cabinet:state': z.object({}).strict(),
-  'cabinet:set-profile': z.object({ kind: z.enum(['stand', 'url']), url: z.string().url().max(2000).optional() }).strict(),
+  // Cabinet addresses are https (plain http only to this computer): src/shared/cabinet-address.ts.
+  'cabinet:set-profile': z.object({ kind: z.enum(['stand', 'url']), url: z.string().url().max(2000).refine(isAllowedCabinetAddress, 'Адрес кабинета должен начинаться с https:// (http:// — только 127.0.0.1, localhost или [::1]).').optional() }).strict(),
   'cabinet:login-statement': z.object({}).strict(),
   // challengeId names the statement `cabinet:login-statement` built and the login page showed: main signs that one (it never
   // takes the text from here); without it main builds a statement and signs it at once.

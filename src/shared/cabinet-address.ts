@@ -31,3 +31,31 @@ export function originOf(address: string): string | undefined {
   const origin = parseAddress(address)?.origin;
   return origin === undefined || origin === 'null' ? undefined : origin;
 }
+
+/** Host names of this computer that plain http may reach (RFC 8252 §8.3, RFC 6761 §6.3): the training stand. */
+export const loopbackHostnames: readonly string[] = ['127.0.0.1', '[::1]', 'localhost'];
+
+/** Why an address may not be used for a cabinet or opened in a browser. */
+export type CabinetAddressProblem = 'not-a-url' | 'scheme' | 'plain-http' | 'credentials' | 'too-long';
+
+/**
+ * The one address policy: https anywhere, plain http only to this computer (the training stand),
+ * no other scheme (`smb:`, `file:`, `javascript:`, `data:` …) and no user name or password inside the
+ * address. The settings schema, the CLI, the cabinet service and the Electron window-open handler all
+ * ask this function. Undefined when the address may be used.
+ */
+export function cabinetAddressProblem(address: string): CabinetAddressProblem | undefined {
+  if (address.length > 2000) return 'too-long';
+  const url = parseAddress(address);
+  if (url === undefined) return 'not-a-url';
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'scheme';
+  if (url.hostname === '') return 'not-a-url';
+  if (url.username !== '' || url.password !== '') return 'credentials';
+  if (url.protocol === 'http:' && !loopbackHostnames.includes(url.hostname)) return 'plain-http';
+  return undefined;
+}
+
+/** Whether the address passes `cabinetAddressProblem`. */
+export function isAllowedCabinetAddress(address: string): boolean {
+  return cabinetAddressProblem(address) === undefined;
+}

@@ -4,6 +4,7 @@
  * navigation and new windows denied, IPC senders checked).
  */
 import type { BrowserWindowConstructorOptions, HandlerDetails, WebContents } from 'electron';
+import { isAllowedCabinetAddress } from '../../shared/cabinet-address';
 import { contentSecurityPolicy } from '../../shared/content-security';
 
 export { contentSecurityPolicy };
@@ -37,7 +38,9 @@ export function isAllowedExternalLink(url: string): boolean {
 /** Decision for `setWindowOpenHandler`: never a new window; allowed links go to the system browser. */
 export function decideWindowOpen(details: Pick<HandlerDetails, 'url'>, openExternal: (url: string) => void, alsoAllowed: (url: string) => boolean = () => false): { action: 'deny' } {
   // The cabinet's own login page (its address is known only at run time) opens in the system browser too.
-  if (isAllowedExternalLink(details.url) || alsoAllowed(details.url)) openExternal(details.url);
+  // Whatever allowed it, the address policy is asked last: no smb:, file:, javascript: … and no
+  // plain http beyond this computer ever reaches shell.openExternal.
+  if ((isAllowedExternalLink(details.url) || alsoAllowed(details.url)) && isAllowedCabinetAddress(details.url)) openExternal(details.url);
   return { action: 'deny' };
 }
 

@@ -10,7 +10,7 @@ import { AppError } from '../../shared/errors';
 import type { Signer } from '../core/crypto/algorithms';
 import { createCadesSignature } from '../core/crypto/cades';
 import type { CabinetErrorBody } from '../../shared/cabinet';
-import { originOf } from '../../shared/cabinet-address';
+import { cabinetAddressProblem, originOf } from '../../shared/cabinet-address';
 import { buildLoginStatement, isLoginNonce, parseLoginStatement } from '../../shared/login-statement';
 
 export const nedradeskClientId = 'nedradesk';
@@ -20,6 +20,13 @@ interface TokenAnswer {
   refresh_token: string;
   expires_in: number;
   person_oid: string;
+}
+
+/** The address when the cabinet address policy allows it (https; plain http to this computer only), else CABINET_ADDRESS_REFUSED. */
+export function requireCabinetAddress(address: string): string {
+  const problem = cabinetAddressProblem(address);
+  if (problem !== undefined) throw new AppError('CABINET_ADDRESS_REFUSED', { problem });
+  return address;
 }
 
 function loginError(status: number, body: Partial<CabinetErrorBody> | undefined): AppError {
@@ -111,6 +118,7 @@ const challengeIdPattern = /^[A-Za-z0-9_-]{1,128}$/;
  * line breaks, a «доверенность») is refused: the provider never chooses what the person signs.
  */
 export async function prepareSignatureLogin(baseUrl: string, options: { fetch?: typeof fetch; now?: () => Date } = {}): Promise<PreparedSignatureLogin> {
+  requireCabinetAddress(baseUrl);
   const response = await postForm(baseUrl, '/idp/signature/challenge', { client_id: nedradeskClientId }, options.fetch ?? fetch);
   const body = (await response.json().catch(() => undefined)) as ({ challengeId?: unknown; nonce?: unknown } & Partial<CabinetErrorBody>) | undefined;
   if (!response.ok) throw loginError(response.status, body);
@@ -168,6 +176,7 @@ export interface BrowserLogin {
  * (RFC 8252 §7.3), the code is exchanged with the PKCE verifier, and the page says «Вход выполнен».
  */
 export async function startBrowserLogin(baseUrl: string, options: { fetch?: typeof fetch; timeoutMs?: number } = {}): Promise<BrowserLogin> {
+  requireCabinetAddress(baseUrl);
   const { verifier, challenge } = pkcePair();
   const state = randomBytes(16).toString('base64url');
   let settle: { resolve(session: CabinetSession): void; reject(error: unknown): void } | undefined;

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { packageStatuses, roles as roleNames, type Order } from '../../shared/cabinet';
 import { AppError } from '../../shared/errors';
 import { CabinetClient } from '../cabinet/cabinet-client';
-import { loginWithSignature, type CabinetSession } from '../cabinet/identity-client';
+import { loginWithSignature, requireCabinetAddress, type CabinetSession } from '../cabinet/identity-client';
 import { withChain } from '../core/crypto/chain';
 import { inspectPackage } from '../core/packages/inspect';
 import { LocalTokenService } from '../token/token-service';
@@ -39,7 +39,8 @@ function addOptions(command: Command): Command {
 
 /** Logs in by signature and returns a client for the chosen organisation. */
 async function connect(options: CabinetOptions, requireOrganisation = true): Promise<{ client: CabinetClient; session: CabinetSession }> {
-  const baseUrl = options.cabinet ?? process.env.NEDRADESK_CABINET_URL ?? 'http://127.0.0.1:5790';
+  // --cabinet and NEDRADESK_CABINET_URL follow the app's address policy, before a PIN is asked for.
+  const baseUrl = requireCabinetAddress(options.cabinet ?? process.env.NEDRADESK_CABINET_URL ?? 'http://127.0.0.1:5790');
   const tokens = LocalTokenService.open({ explicit: options.module });
   let session: CabinetSession;
   try {

@@ -22,6 +22,7 @@ export const exitCodes = {
 
 const exitByCode: Partial<Record<ErrorCode, number>> = {
   INVALID_INPUT: exitCodes.usage,
+  CABINET_ADDRESS_REFUSED: exitCodes.usage,
   FILE_NOT_FOUND: exitCodes.unreadableInput,
   FILE_UNREADABLE: exitCodes.unreadableInput,
   FILE_TOO_LARGE: exitCodes.unreadableInput,

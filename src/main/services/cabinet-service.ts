@@ -18,7 +18,7 @@ import type { CabinetState, OutboxItem } from '../../shared/api';
 import type { CabinetNotification, License, Order, OrganisationRole, Person, ReportDeadline } from '../../shared/cabinet';
 import { AppError } from '../../shared/errors';
 import { CabinetClient } from '../cabinet/cabinet-client';
-import { CabinetSession, completeSignatureLogin, prepareSignatureLogin, startBrowserLogin, type BrowserLogin, type PreparedSignatureLogin } from '../cabinet/identity-client';
+import { CabinetSession, completeSignatureLogin, prepareSignatureLogin, requireCabinetAddress, startBrowserLogin, type BrowserLogin, type PreparedSignatureLogin } from '../cabinet/identity-client';
 import { Outbox, type OutboxStatusChange, type OutboxStorage } from '../cabinet/outbox';
 import type { Signer } from '../core/crypto/algorithms';
 import { makePrivateFolderSync } from '../core/files/private-files';
@@ -218,7 +218,8 @@ export class CabinetService {
 
   /** The cabinet's address, starting the embedded stand when that is the profile. */
   async baseUrl(): Promise<string> {
-    if (this.profile.kind === 'url' && this.profile.url !== undefined) return this.profile.url;
+    // A profile kept by an earlier version may name any address: it is checked at every use.
+    if (this.profile.kind === 'url' && this.profile.url !== undefined) return requireCabinetAddress(this.profile.url);
     if (this.stand === undefined) {
       if (this.options.startStand === undefined) throw new AppError('CABINET_UNREACHABLE', { reason: 'no training stand in this build' });
       this.stand = await this.options.startStand();
@@ -239,7 +240,7 @@ export class CabinetService {
   }
 
   async setProfile(profile: Profile): Promise<CabinetState> {
-    const chosen: Profile = profile.kind === 'url' ? { kind: 'url', url: profile.url } : { kind: 'stand', url: undefined };
+    const chosen: Profile = profile.kind === 'url' ? { kind: 'url', url: requireCabinetAddress(profile.url ?? '') } : { kind: 'stand', url: undefined };
     // Kept before it applies: a profile that could not be saved is not half-chosen.
     this.profiles.save(chosen);
     this.profile = chosen;

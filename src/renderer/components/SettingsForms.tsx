@@ -5,6 +5,7 @@
 import { Button, Card, Input, List, Radio, Space, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import type { AppSettings } from '../../shared/api';
+import { isAllowedCabinetAddress } from '../../shared/cabinet-address';
 import type { ErrorData } from '../../shared/errors';
 import type { Result } from '../../shared/result';
 import { callApi } from '../api/client';
@@ -22,10 +23,12 @@ export function CabinetProfileForm() {
   const [url, setUrl] = useState(cabinet?.profile.url ?? '');
   const [error, setError] = useState<ErrorData | undefined>();
   const [saved, setSaved] = useState(false);
+  // The same policy main applies (src/shared/cabinet-address.ts), said here before anything is sent.
+  const addressAllowed = isAllowedCabinetAddress(url.trim());
   const save = async (): Promise<void> => {
     setError(undefined);
     setSaved(false);
-    const result = await callApi('cabinet:set-profile', kind === 'stand' ? { kind } : { kind, url });
+    const result = await callApi('cabinet:set-profile', kind === 'stand' ? { kind } : { kind, url: url.trim() });
     if (!result.ok) return setError(result.error);
     setCabinet(result.value);
     setSaved(true);
@@ -39,10 +42,13 @@ export function CabinetProfileForm() {
             <Radio value="url">{tr('Кабинет по адресу', 'Cabinet at an address')}</Radio>
           </Space>
         </Radio.Group>
-        {kind === 'url' && <Input aria-label="Адрес кабинета" placeholder="https://cabinet.example.ru" value={url} onChange={(event) => setUrl(event.target.value)} style={{ maxWidth: 480 }} />}
+        {kind === 'url' && <Input aria-label="Адрес кабинета" placeholder="https://cabinet.example.ru" value={url} onChange={(event) => setUrl(event.target.value)} status={url !== '' && !addressAllowed ? 'error' : undefined} style={{ maxWidth: 480 }} />}
+        {kind === 'url' && url !== '' && !addressAllowed && (
+          <Typography.Text type="danger">{tr('Нужен адрес, начинающийся с https://. Обычный http:// — только для учебного стенда на этом компьютере (127.0.0.1, localhost).', 'The address must start with https://. Plain http:// is only for a training stand on this computer (127.0.0.1, localhost).')}</Typography.Text>
+        )}
         {error !== undefined && <ApiErrorAlert error={error} />}
         <Space>
-          <Button type="primary" onClick={() => void save()} disabled={kind === 'url' && !/^https?:\/\/\S+$/.test(url)}>{tr('Сохранить', 'Save')}</Button>
+          <Button type="primary" onClick={() => void save()} disabled={kind === 'url' && !addressAllowed}>{tr('Сохранить', 'Save')}</Button>
           {saved && <Typography.Text type="success">{tr('Сохранено.', 'Saved.')}</Typography.Text>}
         </Space>
       </Space>

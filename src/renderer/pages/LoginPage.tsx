@@ -7,7 +7,8 @@ import { Alert, Button, Card, List, Space, Tabs, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CabinetState } from '../../shared/api';
 import { roles } from '../../shared/cabinet';
-import type { ErrorData } from '../../shared/errors';
+import { isAllowedCabinetAddress } from '../../shared/cabinet-address';
+import { errorMessage, type ErrorData } from '../../shared/errors';
 import { callApi } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { SignerPicker, withPinAdvice, type SignerChoice } from '../components/SignerPicker';
@@ -90,6 +91,8 @@ function PasswordLogin({ onDone }: { onDone: (state: CabinetState) => void }) {
     setError(undefined);
     const started = await callApi('cabinet:login-password-start', {});
     if (!started.ok) return setError(started.error);
+    // Only an https page (or the training stand on this computer) is ever opened from here.
+    if (!isAllowedCabinetAddress(started.value.authorizationUrl)) return setError({ code: 'CABINET_ADDRESS_REFUSED', message: errorMessage('CABINET_ADDRESS_REFUSED'), retryable: false });
     const current = ++generation.current;
     setAddress(started.value.authorizationUrl);
     setWaiting(true);
