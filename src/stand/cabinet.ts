@@ -5,12 +5,13 @@
  * and every signature verified; signers must be members of the organisation; auditors cannot send.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { finalStatuses, packageStatuses, roles as roleNames, sendingRoles, type CabinetNotification, type License, type Order, type PackageStatus, type ReportDeadline, type Role } from '../shared/cabinet';
 import type { PackageReport } from '../shared/packages';
 import { writeFileAtomic } from '../main/core/files/atomic-write';
+import { makePrivateFolderSync, privateFileMode } from '../main/core/files/private-files';
 import { manifestName } from '../main/core/packages/container';
 import { inspectPackage } from '../main/core/packages/inspect';
 import { expiryInstant, type StandDatabase } from './database';
@@ -52,7 +53,7 @@ interface OrderRow {
 /** Registers the cabinet routes and resumes processing of orders left in progress. */
 export function registerCabinet(app: FastifyInstance, database: StandDatabase, options: CabinetOptions): { close(): void } {
   const packagesDir = path.join(options.dataDir, 'packages');
-  mkdirSync(packagesDir, { recursive: true });
+  makePrivateFolderSync(packagesDir);
   const timers = new Set<NodeJS.Timeout>();
 
   /** A person's membership in an organisation, expired or not. */
@@ -211,7 +212,7 @@ export function registerCabinet(app: FastifyInstance, database: StandDatabase, o
   /** Inspects a received package and moves the order on, or refuses with the cabinet's error codes. */
   const accept = async (order: OrderRow, zip: Buffer, caller: Caller): Promise<Order> => {
     const target = path.join(packagesDir, `${order.id}.zip`);
-    await writeFileAtomic(target, zip);
+    await writeFileAtomic(target, zip, { mode: privateFileMode });
     const report: PackageReport = await inspectPackage(target, { trustAnchors: options.trustAnchors, now: options.now() });
     const structural = report.problems.find((item) => item.code.startsWith('ZIP_') || item.code === 'INVALID_FILES_STRUCTURE' || item.code === 'SIGNATURE_MISSING' || item.code.startsWith('MANIFEST') || item.code === 'FILE_NOT_IN_MANIFEST');
     if (structural !== undefined) {
@@ -236,7 +237,7 @@ export function registerCabinet(app: FastifyInstance, database: StandDatabase, o
         }
       }
     }
-    await writeFileAtomic(`${target}.manifest.json`, JSON.stringify(report.manifest ?? {}));
+    await writeFileAtomic(`${target}.manifest.json`, JSON.stringify(report.manifest ?? {}), { mode: privateFileMode });
     database.prepare('UPDATE orders SET package_path = ? WHERE id = ?').run(target, order.id);
     const fresh = database.prepare('SELECT * FROM orders WHERE id = ?').get(order.id) as OrderRow;
     setStatus(fresh, 'accepted', 'Заявление принято и зарегистрировано.', { registrationNumber: registrationNumber() });

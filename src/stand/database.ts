@@ -6,6 +6,7 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Role } from '../shared/cabinet';
+import { preparePrivateDatabaseFile } from '../main/core/files/private-files';
 import { migrate } from '../main/store/database';
 import type { Migration } from '../main/store/migrations';
 
@@ -221,6 +222,8 @@ function seed(database: StandDatabase, now: Date): void {
 
 /** Opens (and on first use creates and seeds) the stand's database. */
 export function openStandDatabase(file: string, now: Date = new Date()): StandDatabase {
+  // It holds password hashes and the identity provider's signing key: 0600, as its -wal and -shm.
+  preparePrivateDatabaseFile(file);
   const database = new Database(file);
   database.pragma('journal_mode = WAL');
   database.pragma('busy_timeout = 5000');

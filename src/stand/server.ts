@@ -2,10 +2,11 @@
  * The training stand: one Fastify server on 127.0.0.1 with its own SQLite database, serving the
  * identity provider, the cabinet API and its OpenAPI description.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { makePrivateFolderSync, tightenPrivateTree } from '../main/core/files/private-files';
 import { registerCabinet, type CabinetOptions } from './cabinet';
 import { openStandDatabase, type StandDatabase } from './database';
 import { registerIdentity, StandError } from './identity';
@@ -45,7 +46,10 @@ function findOpenApi(): string | undefined {
 
 /** Starts the stand; resolves once it listens. */
 export async function startStand(options: StandOptions): Promise<RunningStand> {
-  mkdirSync(options.dataDir, { recursive: true });
+  // The stand's folder holds its database (password hashes, the token signing key), the training
+  // CA's key and the packages received: 0700 and 0600, tightened if an earlier stand left it open.
+  makePrivateFolderSync(options.dataDir);
+  tightenPrivateTree(options.dataDir);
   const now = options.now ?? (() => new Date());
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const database = openStandDatabase(path.join(options.dataDir, 'stand.db'), now());

@@ -4,10 +4,11 @@
  * (repeatable: CAs whose certificates may log in and sign), --step-ms N (status step delay),
  * --scenario auto|approved|needs-rework|rejected.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { pemBlocks } from '../main/core/crypto/x509';
+import { makePrivateFolderSync } from '../main/core/files/private-files';
 import { demoPassword, openStandDatabase } from './database';
 import { createDemoToken, ensureTrainingCa } from './training-ca';
 import { startStand } from './server';
@@ -29,7 +30,7 @@ async function demoToken(dataDir: string): Promise<void> {
   const userPin = process.env.NEDRADESK_DEMO_PIN ?? '123456';
   const soPin = process.env.NEDRADESK_DEMO_SO_PIN ?? '12345678';
   // A demo token may be the first thing made for a new stand: its folder may not exist yet.
-  mkdirSync(dataDir, { recursive: true });
+  makePrivateFolderSync(dataDir);
   const database = openStandDatabase(path.join(dataDir, 'stand.db'));
   try {
     const created = createDemoToken(database, await ensureTrainingCa(dataDir), { module, personOid, label: option('--label') ?? `Учебный токен ${personOid}`, userPin, soPin });

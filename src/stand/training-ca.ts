@@ -5,13 +5,14 @@
  * their organisation, and the CA certificate next to it so signatures carry the chain.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pkcs11js from 'pkcs11js';
 import { caName, issueCertificate, personName, toPem } from '../main/core/crypto/certificate-issuer';
 import { certificateIssuerAndSerial } from '../main/core/crypto/cms';
 import { pemBlocks } from '../main/core/crypto/x509';
 import { writeFileAtomic } from '../main/core/files/atomic-write';
+import { makePrivateFolderSync, privateFileMode } from '../main/core/files/private-files';
 import type { StandDatabase } from './database';
 
 const day = 86_400_000;
@@ -29,7 +30,7 @@ export async function ensureTrainingCa(dataDir: string): Promise<TrainingCa> {
   const certificatePath = path.join(folder, 'training-ca.crt.pem');
   const keyPath = path.join(folder, 'training-ca.key.pem');
   if (!existsSync(certificatePath) || !existsSync(keyPath)) {
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    makePrivateFolderSync(folder);
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const now = Date.now();
     const issued = issueCertificate({
@@ -42,8 +43,9 @@ export async function ensureTrainingCa(dataDir: string): Promise<TrainingCa> {
       ca: true,
       keyUsage: ['keyCertSign', 'cRLSign'],
     });
-    await writeFileAtomic(keyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
-    await writeFileAtomic(certificatePath, toPem(issued.der, 'CERTIFICATE'));
+    // The key is 0600 from its first byte (mode set on the temporary file before it is written).
+    await writeFileAtomic(keyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: privateFileMode });
+    await writeFileAtomic(certificatePath, toPem(issued.der, 'CERTIFICATE'), { mode: privateFileMode });
   }
   const certificate = pemBlocks(readFileSync(certificatePath, 'latin1'), 'CERTIFICATE')[0] as Uint8Array;
   const key = createPrivateKey(readFileSync(keyPath));

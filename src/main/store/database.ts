@@ -6,10 +6,9 @@
  * few commits, never corrupt the file — the trade the SQLite documentation recommends for WAL.
  * The folder is 0700 and the database files 0600 (private-files.ts).
  */
-import { closeSync, existsSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { makePrivateFileSync, makePrivateFolderSync, privateFileMode } from '../core/files/private-files';
+import { makePrivateFolderSync, preparePrivateDatabaseFile } from '../core/files/private-files';
 import { migrations, type Migration } from './migrations';
 
 export type StoreDatabase = Database.Database;
@@ -39,10 +38,7 @@ export function migrate(database: StoreDatabase, list: readonly Migration[] = mi
 export function openStore(options: OpenStoreOptions): StoreDatabase {
   makePrivateFolderSync(options.dataDir);
   const file = path.join(options.dataDir, 'nedradesk.db');
-  // The file exists with mode 0600 before SQLite opens it: SQLite gives the -wal and -shm files it
-  // creates the main file's mode (os_unix.c, findCreateFileMode), so they are private too.
-  closeSync(openSync(file, 'a', privateFileMode));
-  for (const companion of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(companion)) makePrivateFileSync(companion);
+  preparePrivateDatabaseFile(file);
   const database = new Database(file);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');

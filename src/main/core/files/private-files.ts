@@ -7,7 +7,7 @@
  * On Windows POSIX modes do not apply (access is governed by the ACLs the profile folder already
  * has, which are the user's own): every function here does nothing there.
  */
-import { chmodSync, lstatSync, mkdirSync, readdirSync, type Stats } from 'node:fs';
+import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, type Stats } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -35,6 +35,16 @@ export function makePrivateFolderSync(folder: string): void {
 /** Makes an existing file 0600 (a file SQLite or a library created with the default mode). */
 export function makePrivateFileSync(file: string): void {
   if (posixModes) chmodSync(file, privateFileMode);
+}
+
+/**
+ * Makes a SQLite database file private before SQLite opens it: created 0600 if missing, and it and
+ * its -wal and -shm files made 0600 if they exist. SQLite gives the -wal and -shm files it creates
+ * the main file's mode (os_unix.c, findCreateFileMode), so they stay private afterwards.
+ */
+export function preparePrivateDatabaseFile(file: string): void {
+  closeSync(openSync(file, 'a', privateFileMode));
+  for (const companion of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(companion)) makePrivateFileSync(companion);
 }
 
 function tighten(entry: string, info: Stats, counts: { folders: number; files: number }): void {
