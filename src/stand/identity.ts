@@ -1,7 +1,7 @@
 /**
  * The stand's identity provider, ESIA-style (design §5): OAuth 2.0 authorization code with PKCE
  * for a native app (RFC 7636, RFC 8252 loopback redirect), a Russian login page with password and
- * a one-time SMS code (written to the stand's log and to a training-only endpoint), signature
+ * a one-time SMS code (written to the stand's log, and in test mode to `/training/sms`), signature
  * login (a login statement around the stand's nonce, signed as a detached CAdES signature; the
  * certificate mapped to a person by SNILS), JWT access
  * tokens (RS256, JWKS published) and rotating refresh tokens.
@@ -26,6 +26,8 @@ export interface IdentityOptions {
   accessTokenSeconds: number;
   refreshTokenSeconds: number;
   codeLifetimeMs: number;
+  /** Test mode: `/training/sms` tells the last one-time code of a login. */
+  testMode: boolean;
   /** Origins besides the issuer's that a login statement may name (a proxy in front of the stand). */
   publicOrigins: readonly string[];
   trustAnchors: readonly Uint8Array[];
@@ -114,7 +116,7 @@ function maskedPhone(phone: string): string {
 export function registerIdentity(app: FastifyInstance, database: StandDatabase, options: IdentityOptions): { authenticate(request: FastifyRequest): Promise<Caller>; lastSmsCode(login: string): string | undefined } {
   const key = signingKey(database);
   const pending = new Map<string, PendingAuthorization>();
-  // Training only: the last code "sent" to each login, for tests and the practice screen.
+  // Training only: the last code "sent" to each login, for in-process tests and, in test mode, /training/sms.
   const smsForTraining = new Map<string, string>();
 
   const issueTokens = async (personOid: string, client: string): Promise<Record<string, unknown>> => {
@@ -371,12 +373,16 @@ export function registerIdentity(app: FastifyInstance, database: StandDatabase, 
     return rolesOf(database, oid, options.now());
   });
 
-  app.get('/training/sms', async (request: FastifyRequest, reply: FastifyReply) => {
-    const login = ((request.query as Record<string, string | undefined>).login ?? '').trim().toLowerCase();
-    const code = smsForTraining.get(login);
-    if (code === undefined) return reply.code(404).send({ code: 'not_found', message: 'Для этого логина код не отправлялся.' });
-    return { login, code };
-  });
+  // Anyone who can reach this route reads every one-time code, so it exists only in test mode (set
+  // explicitly by the tests that drive the provider's page), never on a stand people practise on.
+  if (options.testMode) {
+    app.get('/training/sms', async (request: FastifyRequest, reply: FastifyReply) => {
+      const login = ((request.query as Record<string, string | undefined>).login ?? '').trim().toLowerCase();
+      const code = smsForTraining.get(login);
+      if (code === undefined) return reply.code(404).send({ code: 'not_found', message: 'Для этого логина код не отправлялся.' });
+      return { login, code };
+    });
+  }
 
   return { authenticate, lastSmsCode: (login) => smsForTraining.get(login.trim().toLowerCase()) };
 }

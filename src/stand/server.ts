@@ -23,6 +23,8 @@ export interface StandOptions {
   chunkMinBytes?: number;
   /** Orders one person may create per service in ten minutes (default 20). */
   ordersPerWindow?: number;
+  /** Test mode: `/training/sms` answers the last one-time code of a login (tests only; off by default). */
+  testMode?: boolean;
   /** Origins the stand is also reached at (a proxy in front of it): a login statement may name them as well as the stand's own. */
   publicOrigins?: readonly string[];
   log?: (line: string) => void;
@@ -78,6 +80,7 @@ export async function startStand(options: StandOptions): Promise<RunningStand> {
     refreshTokenSeconds: 8 * 3600,
     codeLifetimeMs: 5 * 60_000,
     publicOrigins: options.publicOrigins ?? [],
+    testMode: options.testMode === true,
     trustAnchors,
     log,
     now,

@@ -2,7 +2,8 @@
  * `npm run stand`: the training stand on 127.0.0.1 (default port 5790).
  * Options: --port N, --data-dir DIR (default: the user data folder's "stand"), --trust CERT_FILE
  * (repeatable: CAs whose certificates may log in and sign), --step-ms N (status step delay),
- * --scenario auto|approved|needs-rework|rejected.
+ * --scenario auto|approved|needs-rework|rejected, --test-mode (or NEDRADESK_STAND_TEST_MODE=1: the
+ * automated tests' mode, in which /training/sms tells one-time codes; never for practice).
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     const bytes = readFileSync(file);
     return bytes.toString('latin1').includes('-----BEGIN') ? pemBlocks(bytes.toString('latin1'), 'CERTIFICATE') : [bytes];
   });
+  const testMode = process.argv.includes('--test-mode') || process.env.NEDRADESK_STAND_TEST_MODE === '1';
   const scenario = option('--scenario') as 'auto' | 'approved' | 'needs-rework' | 'rejected' | undefined;
   const stand = await startStand({
     dataDir,
@@ -54,8 +56,10 @@ async function main(): Promise<void> {
     trustAnchors,
     stepDelayMs: Number(option('--step-ms') ?? 5000),
     ...(scenario ? { scenario } : {}),
+    testMode,
   });
   process.stdout.write(`Учебный стенд NedraDesk: ${stand.url}\nДанные: ${dataDir}\nПароль демо-пользователей: ${demoPassword}\n`);
+  if (testMode) process.stdout.write('Режим автоматических тестов: /training/sms сообщает коды из СМС любому, кто обратится к стенду.\n');
   const stop = (): void => {
     void stand.close().then(() => process.exit(0));
   };

@@ -35,11 +35,11 @@ test.describe('a cabinet that goes away and comes back', () => {
   let standDir: string;
 
   test.beforeAll(async () => {
-    // The stand runs on its own; the app knows it by address, as a real cabinet.
+    // The stand runs on its own; the app knows it by address, as a real cabinet. Test mode: /training/sms tells the SMS code.
     workplace = await startDemoWorkplace({ people: [{ oid: '1000003', label: 'Токен Сидорова' }] });
     standDir = path.join(workplace.dataDir, 'stand');
     port = await freePort();
-    stand = await startStandProcess({ port, dataDir: standDir });
+    stand = await startStandProcess({ port, dataDir: standDir, testMode: true });
   });
 
   test.afterAll(async () => {
@@ -87,7 +87,7 @@ test.describe('a cabinet that goes away and comes back', () => {
     await expect(item).toContainText('Личный кабинет недоступен');
     await page.screenshot({ path: 'docs/screenshots/outbox-waiting.png' });
 
-    stand = await startStandProcess({ port, dataDir: standDir });
+    stand = await startStandProcess({ port, dataDir: standDir, testMode: true });
     await expect(item).toContainText('отправлен', { timeout: 60_000 });
     await expect(item).toContainText(/рег\. №/, { timeout: 30_000 });
 

@@ -28,6 +28,8 @@ export interface StandProcessOptions {
   stepMs?: number;
   /** CA certificate files whose certificates may log in (`--trust`). */
   trust?: readonly string[];
+  /** Test mode (`--test-mode`): `/training/sms` tells the one-time codes. */
+  testMode?: boolean;
   /** Run `src/stand/stand.ts` through tsx instead of the build in dist/ (tests under vitest need no build). */
   fromSource?: boolean;
 }
@@ -36,7 +38,7 @@ export interface StandProcessOptions {
 export function startStandProcess(options: StandProcessOptions): Promise<StandProcess> {
   const entry = options.fromSource === true ? ['--import', 'tsx', path.resolve('src/stand/stand.ts')] : [path.resolve('dist/stand/stand.cjs')];
   const trust = (options.trust ?? []).flatMap((file) => ['--trust', file]);
-  const child: ChildProcess = spawn(process.execPath, [...entry, '--port', String(options.port), '--data-dir', options.dataDir, '--step-ms', String(options.stepMs ?? 400), ...trust], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [...entry, '--port', String(options.port), '--data-dir', options.dataDir, '--step-ms', String(options.stepMs ?? 400), ...trust, ...(options.testMode === true ? ['--test-mode'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`stand did not start: ${output}`)), 15_000);

@@ -7,7 +7,8 @@ import { startStand, type RunningStand } from '../../../src/stand/server';
 let stand: RunningStand;
 
 beforeAll(async () => {
-  stand = await startStand({ dataDir: mkdtempSync(path.join(tmpdir(), 'nedradesk-openapi-')), log: () => undefined });
+  // Test mode: the description covers /training/sms, which exists only then.
+  stand = await startStand({ dataDir: mkdtempSync(path.join(tmpdir(), 'nedradesk-openapi-')), testMode: true, log: () => undefined });
 });
 
 afterAll(async () => {
