@@ -25,7 +25,11 @@ export async function readSecret(source: SecretSource, prompt: string): Promise<
   if (source.env !== undefined) {
     const value = process.env[source.env];
     if (value === undefined || value.length === 0) throw new AppError('INVALID_INPUT', { reason: `environment variable ${source.env} is not set` });
-    return Buffer.from(value, 'utf8');
+    // The environment keeps its own string (nothing can wipe it); the bytes handed on are a
+    // buffer of their own, not a slice of Node's shared pool as Buffer.from(value) would be.
+    const secret = Buffer.alloc(Buffer.byteLength(value, 'utf8'));
+    secret.write(value, 'utf8');
+    return secret;
   }
   if (source.file !== undefined) return readSecretFile(source.file);
   return promptHidden(prompt);
@@ -83,6 +87,107 @@ function unsafeSecretFile(file: string, reason: string, message: string): AppErr
   return new AppError('SECRET_FILE_UNSAFE', { path: file, reason }, { message });
 }
 
+/** The longest secret the prompt takes: PINs and passwords are far shorter. */
+const promptLimit = 256;
+
+/**
+ * What the hidden prompt makes of the bytes a terminal in raw mode sends (ECMA-48 / xterm control
+ * sequences). Printable bytes (UTF-8 included) are the secret; Enter ends it, Ctrl+C cancels,
+ * Backspace removes the last character, Ctrl+U the whole line. Escape sequences — arrows
+ * (ESC [ A), Home/End/Delete (ESC [ 3 ~), F1–F4 (ESC O P), Alt+key (ESC x), bracketed-paste marks
+ * (ESC [ 200 ~), string commands (ESC ] … BEL) — and every other control byte are dropped: the
+ * person cannot see the line, so editing keys must not put invisible bytes into the PIN.
+ * The bytes are collected in a zero-filled buffer of fixed size, never in the shared pool.
+ */
+export class HiddenLineReader {
+  private readonly bytes = Buffer.alloc(promptLimit);
+  private length = 0;
+  private state: 'text' | 'escape' | 'csi' | 'ss3' | 'string' | 'string-escape' = 'text';
+  private overflow = false;
+
+  /** Feeds bytes; says whether the line ended (`done`), was cancelled, or needs more. */
+  feed(chunk: Uint8Array): 'more' | 'done' | 'cancelled' {
+    for (const byte of chunk) {
+      const outcome = this.take(byte);
+      if (outcome !== 'more') return outcome;
+    }
+    return 'more';
+  }
+
+  /** The secret typed so far, as a buffer of its own; the reader's copy is zeroed. */
+  secret(): Buffer {
+    if (this.overflow) {
+      this.wipe();
+      throw new AppError('INVALID_INPUT', { reason: `the secret is longer than ${promptLimit} bytes` });
+    }
+    const secret = Buffer.alloc(this.length);
+    this.bytes.copy(secret, 0, 0, this.length);
+    this.wipe();
+    return secret;
+  }
+
+  /** Zeroes what was typed. */
+  wipe(): void {
+    this.bytes.fill(0);
+    this.length = 0;
+  }
+
+  private take(byte: number): 'more' | 'done' | 'cancelled' {
+    if (byte === 0x03) return 'cancelled'; // Ctrl+C, wherever it comes
+    switch (this.state) {
+      case 'escape':
+        if (byte === 0x5b) this.state = 'csi'; // ESC [
+        else if (byte === 0x4f) this.state = 'ss3'; // ESC O
+        else if (byte === 0x5d || byte === 0x50 || byte === 0x58 || byte === 0x5e || byte === 0x5f) this.state = 'string'; // OSC, DCS, SOS, PM, APC
+        else if (byte === 0x1b) this.state = 'escape';
+        else if (byte < 0x20) return this.text(byte); // a control after a bare Escape acts as itself
+        else this.state = 'text'; // ESC + one byte (Alt+key, ESC 7 …): dropped whole
+        return 'more';
+      case 'csi':
+        // Parameter bytes 0x30–0x3F and intermediates 0x20–0x2F continue; a final 0x40–0x7E ends it.
+        if (byte >= 0x20 && byte <= 0x3f) return 'more';
+        this.state = 'text';
+        if (byte < 0x20) return this.text(byte);
+        return 'more';
+      case 'ss3':
+        this.state = 'text';
+        return byte < 0x20 ? this.text(byte) : 'more';
+      case 'string':
+        if (byte === 0x07) this.state = 'text'; // BEL ends it (xterm)
+        else if (byte === 0x1b) this.state = 'string-escape';
+        return 'more';
+      case 'string-escape':
+        this.state = byte === 0x5c ? 'text' : 'string'; // ESC \ (ST) ends it
+        return 'more';
+      case 'text':
+        return this.text(byte);
+    }
+  }
+
+  private text(byte: number): 'more' | 'done' | 'cancelled' {
+    this.state = 'text';
+    if (byte === 0x0d || byte === 0x0a) return 'done';
+    if (byte === 0x1b) {
+      this.state = 'escape';
+      return 'more';
+    }
+    if (byte === 0x7f || byte === 0x08) {
+      // One character back: UTF-8 continuation bytes (10xxxxxx), then the lead byte.
+      while (this.length > 0 && ((this.bytes[this.length - 1] ?? 0) & 0xc0) === 0x80) this.bytes[--this.length] = 0;
+      if (this.length > 0) this.bytes[--this.length] = 0;
+      return 'more';
+    }
+    if (byte === 0x15) {
+      this.wipe(); // Ctrl+U: start again
+      return 'more';
+    }
+    if (byte < 0x20) return 'more'; // other C0 controls: Tab, Ctrl+D, Ctrl+Z …
+    if (this.length === this.bytes.length) this.overflow = true;
+    else this.bytes[this.length++] = byte;
+    return 'more';
+  }
+}
+
 /** Asks for a secret on the terminal without echoing it. */
 export function promptHidden(prompt: string): Promise<Buffer> {
   const input = process.stdin;
@@ -90,31 +195,32 @@ export function promptHidden(prompt: string): Promise<Buffer> {
     return Promise.reject(new AppError('INVALID_INPUT', { reason: 'no terminal to ask for the secret: use --pin-env or --pin-file' }));
   }
   return new Promise((resolve, reject) => {
-    const collected: number[] = [];
-    process.stderr.write(prompt);
+    const reader = new HiddenLineReader();
+    // Raw mode (echo off) before the prompt: whatever is typed after the prompt is never echoed.
     input.setRawMode(true);
+    process.stderr.write(prompt);
     input.resume();
-    const finish = (error?: Error): void => {
+    const finish = (outcome: 'done' | 'cancelled'): void => {
       input.setRawMode(false);
       input.pause();
       input.removeListener('data', onData);
       process.stderr.write('\n');
-      if (error !== undefined) {
-        collected.fill(0);
-        reject(error);
+      if (outcome === 'cancelled') {
+        reader.wipe();
+        reject(new AppError('OPERATION_CANCELLED'));
         return;
       }
-      const secret = Buffer.from(collected);
-      collected.fill(0);
-      resolve(secret);
+      try {
+        resolve(reader.secret());
+      } catch (error) {
+        reject(error);
+      }
     };
     const onData = (chunk: Buffer): void => {
-      for (const byte of chunk) {
-        if (byte === 0x0d || byte === 0x0a) return finish();
-        if (byte === 0x03) return finish(new AppError('OPERATION_CANCELLED'));
-        if (byte === 0x7f || byte === 0x08) collected.pop();
-        else collected.push(byte);
-      }
+      const outcome = reader.feed(chunk);
+      // The terminal's read buffer held the keystrokes too.
+      chunk.fill(0);
+      if (outcome !== 'more') finish(outcome);
     };
     input.on('data', onData);
   });

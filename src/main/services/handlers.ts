@@ -15,6 +15,7 @@ import { safeEntryName } from '../core/packages/container';
 import { inspectPackage } from '../core/packages/inspect';
 import { renderVerificationPdf } from '../core/reports/verification-pdf';
 import type { TokenService } from '../token/token-service';
+import { pinBytes } from '../token/pin-bytes';
 import { buildApplicationPackage, renderForm } from './application-service';
 import type { CabinetService } from './cabinet-service';
 import type { JournalService } from './journal-service';
@@ -108,7 +109,7 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
       'tokens:list': () => tokens().listTokens(),
       'certificates:list': (input) => tokens().listCertificates({ token: input.token }),
       'signatures:sign': async (input) => {
-        const signer = await tokens().openSigner({ certificate: input.certificate, token: input.token, pin: new Uint8Array(Buffer.from(input.pin, 'utf8')), sessions: Math.min(input.files.length, availableParallelism()) });
+        const signer = await tokens().openSigner({ certificate: input.certificate, token: input.token, pin: pinBytes(input.pin), sessions: Math.min(input.files.length, availableParallelism()) });
         try {
           const report = progress(input.operationId, 'sign');
           return await cancellable(input.operationId, (signal) =>
@@ -167,7 +168,7 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
         const organisation = organisationRequisites();
         // A correction of a package this computer does not know is refused before the PIN is used.
         if (input.replacesPackageId !== undefined) context.records?.get(input.replacesPackageId);
-        const signer = await tokens().openSigner({ certificate: input.certificate, token: input.token, pin: new Uint8Array(Buffer.from(input.pin, 'utf8')) });
+        const signer = await tokens().openSigner({ certificate: input.certificate, token: input.token, pin: pinBytes(input.pin) });
         try {
           const onProgress = progress(input.operationId, 'build');
           const built = await cancellable(input.operationId, (signal) =>
@@ -200,7 +201,7 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
       'cabinet:set-profile': (input) => cabinet().setProfile({ kind: input.kind, url: input.url }),
       'cabinet:login-statement': () => cabinet().prepareSignatureLogin(),
       'cabinet:login-signature': async (input) => {
-        const signer = await tokens().openSigner({ certificate: input.certificate, token: input.token, pin: new Uint8Array(Buffer.from(input.pin, 'utf8')) });
+        const signer = await tokens().openSigner({ certificate: input.certificate, token: input.token, pin: pinBytes(input.pin) });
         try {
           return await cabinet().loginWithSignature(signer, input.challengeId);
         } finally {

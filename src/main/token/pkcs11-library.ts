@@ -15,6 +15,9 @@ import { ckr, ckrOf, toTokenError } from './pkcs11-errors';
 
 type Handle = Buffer;
 
+/** Decodes PIN bytes (UTF-8, as PKCS#11 v2.40 §5.6 takes CK_UTF8CHAR) without an intermediate Buffer. */
+const pinDecoder = new TextDecoder('utf-8');
+
 /** Largest signature any supported key produces (RSA-4096 = 512 bytes), with room to spare. */
 const signatureBufferSize = 1024;
 /** Below this average (software tokens), a signature is cheaper to wait for than to hand to the thread pool; hardware tokens take 50-500 ms and stay async. */
@@ -24,6 +27,7 @@ const quickSignMs = 5;
 export interface KeySessionRequest {
   slotId: string;
   idHex: string;
+  /** PIN bytes; zeroed before `openKeySession` returns or throws, whatever happened. */
   pin: Uint8Array;
   /** For RSA keys: PKCS#1 v1.5 (default) or PSS. EC keys always use ECDSA. */
   rsaPadding?: 'pkcs1' | 'pss';
@@ -259,8 +263,16 @@ export class Pkcs11Library {
     }
   }
 
-  /** Logs in with the PIN and binds a session to the private key with `idHex`. */
+  /** Logs in with the PIN and binds a session to the private key with `idHex`; the PIN bytes are zeroed in every case. */
   openKeySession(request: KeySessionRequest, certificate: Uint8Array): KeySession {
+    try {
+      return this.openKeySessionWithPin(request, certificate);
+    } finally {
+      request.pin.fill(0);
+    }
+  }
+
+  private openKeySessionWithPin(request: KeySessionRequest, certificate: Uint8Array): KeySession {
     const slot = Buffer.from(request.slotId, 'hex');
     const session = this.call('C_OpenSession', () => this.api.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION));
     try {
@@ -311,11 +323,11 @@ export class Pkcs11Library {
   }
 
   private login(slot: Handle, session: Handle, pin: Uint8Array): void {
-    // pkcs11js takes the PIN as a string; it lives only for this call. The caller's bytes are wiped.
-    const text = Buffer.from(pin).toString('utf8');
-    pin.fill(0);
     try {
-      this.api.C_Login(session, pkcs11js.CKU_USER, text);
+      // pkcs11js takes the PIN only as a string (its C_Login reads a JS string), so one short-lived
+      // string is unavoidable; it is decoded straight from the caller's bytes. Buffer.from(pin) would
+      // leave a copy in Node's shared buffer pool that nothing ever zeroes.
+      this.api.C_Login(session, pkcs11js.CKU_USER, pinDecoder.decode(pin));
     } catch (error) {
       const code = ckrOf(error);
       if (code === ckr.CKR_USER_ALREADY_LOGGED_IN) return;
@@ -334,6 +346,9 @@ export class Pkcs11Library {
         { operation: 'C_Login', finalTry, countLow: (flags & pkcs11js.CKF_USER_PIN_COUNT_LOW) !== 0 },
         finalTry ? { cause: error, message: 'Неверный PIN-код. Осталась последняя попытка: после ещё одной ошибки токен будет заблокирован.' } : { cause: error },
       );
+    } finally {
+      // After C_Login, whatever it answered (PKCS#11 v2.40 §5.6): the token holds the login now.
+      pin.fill(0);
     }
   }
 

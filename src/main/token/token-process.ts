@@ -59,7 +59,13 @@ const handlers: Handlers = {
   listTokens: () => currentService().listTokens(),
   listCertificates: (params) => currentService().listCertificates(params),
   async openSigner(params) {
-    const signer = await currentService().openSigner(params);
+    let signer: TokenSigner;
+    try {
+      signer = await currentService().openSigner(params);
+    } finally {
+      // The PIN is a view into the received message; zeroed even when no library could be loaded.
+      params.pin.fill(0);
+    }
     const handle = nextHandle;
     nextHandle += 1;
     signers.set(handle, signer);
