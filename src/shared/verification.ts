@@ -46,6 +46,8 @@ export interface SignerVerification {
   algorithm: string | undefined;
   chain: ChainLink[];
   checks: Record<CheckName, CheckOutcome>;
+  /** The certificate was issued by the training stand's CA (trainingAuthority): the verdict says «учебный сертификат». */
+  trainingCertificate?: boolean;
 }
 
 export interface VerificationReport {
@@ -82,3 +84,24 @@ export const indicationTexts: Record<Indication, string> = {
   INDETERMINATE: 'Действительность подписи не установлена',
   TOTAL_FAILED: 'Подпись недействительна',
 };
+
+/**
+ * The name of the training stand's CA (src/stand/training-ca.ts). Its certificates are for practice:
+ * NedraDesk trusts it only while the training stand is the chosen cabinet, and every verdict resting
+ * on it says «учебный сертификат».
+ */
+export const trainingAuthority = { commonName: 'Учебный УЦ NedraDesk', organization: 'Учебный стенд NedraDesk' } as const;
+
+/** What a verdict resting on the training CA says of the certificate. */
+export const trainingCertificateLabel = 'учебный сертификат';
+
+/** Whether a name, as a report writes it (`CN=…, O=…, C=RU`), is the training CA's. */
+export function namesTrainingAuthority(name: string | undefined): boolean {
+  const parts = (name ?? '').split(', ');
+  return parts.includes(`CN=${trainingAuthority.commonName}`) && parts.includes(`O=${trainingAuthority.organization}`);
+}
+
+/** Whether a signer's certificate was issued by the training CA (directly or through its chain). */
+export function restsOnTrainingAuthority(signer: Pick<SignerVerification, 'signer' | 'chain'>): boolean {
+  return namesTrainingAuthority(signer.signer?.issuer) || signer.chain.some((link) => namesTrainingAuthority(link.issuer));
+}

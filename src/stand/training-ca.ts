@@ -5,14 +5,15 @@
  * their organisation, and the CA certificate next to it so signatures carry the chain.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import pkcs11js from 'pkcs11js';
 import { caName, issueCertificate, personName, toPem } from '../main/core/crypto/certificate-issuer';
 import { certificateIssuerAndSerial } from '../main/core/crypto/cms';
 import { pemBlocks } from '../main/core/crypto/x509';
 import { writeFileAtomic } from '../main/core/files/atomic-write';
-import { makePrivateFolderSync, privateFileMode } from '../main/core/files/private-files';
+import { makePrivateFileSync, makePrivateFolderSync, privateFileMode } from '../main/core/files/private-files';
+import { trainingAuthority } from '../shared/verification';
 import type { StandDatabase } from './database';
 
 const day = 86_400_000;
@@ -24,17 +25,33 @@ export interface TrainingCa {
   certificatePath: string;
 }
 
-/** Loads the training CA from `dataDir/training-ca`, creating it on first use. */
+/**
+ * Where the training CA's private key is kept: `<stand>/private/`, a 0700 folder apart from the
+ * certificate (which the app reads to trust the CA) — nothing that hands files to the UI reads
+ * there (the app's `files:read` refuses the whole stand folder) — as a 0600 file.
+ */
+export function trainingCaKeyPath(dataDir: string): string {
+  return path.join(dataDir, 'private', 'training-ca.key.pem');
+}
+
+/** Loads the training CA (certificate in `dataDir/training-ca`, key in `dataDir/private`), creating it on first use. */
 export async function ensureTrainingCa(dataDir: string): Promise<TrainingCa> {
   const folder = path.join(dataDir, 'training-ca');
   const certificatePath = path.join(folder, 'training-ca.crt.pem');
-  const keyPath = path.join(folder, 'training-ca.key.pem');
+  const keyPath = trainingCaKeyPath(dataDir);
+  makePrivateFolderSync(path.dirname(keyPath));
+  // An earlier stand kept the key beside the certificate: it moves to the private folder.
+  const earlierKeyPath = path.join(folder, 'training-ca.key.pem');
+  if (existsSync(earlierKeyPath) && !existsSync(keyPath)) {
+    makePrivateFileSync(earlierKeyPath);
+    renameSync(earlierKeyPath, keyPath);
+  }
   if (!existsSync(certificatePath) || !existsSync(keyPath)) {
     makePrivateFolderSync(folder);
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const now = Date.now();
     const issued = issueCertificate({
-      subjectName: caName('Учебный УЦ NedraDesk', 'Учебный стенд NedraDesk'),
+      subjectName: caName(trainingAuthority.commonName, trainingAuthority.organization),
       publicKey,
       privateKey,
       issuer: 'self',

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../shared/errors';
 import type { TokenCertificate } from '../../shared/tokens';
-import { indicationTexts, type CheckName, type VerificationReport } from '../../shared/verification';
+import { indicationTexts, trainingCertificateLabel, type CheckName, type VerificationReport } from '../../shared/verification';
 import type { Signer } from '../core/crypto/algorithms';
 import { withChain } from '../core/crypto/chain';
 import { fileError } from '../core/crypto/digest';
@@ -127,14 +127,15 @@ export function addSignerOptions(command: Command): Command {
 }
 
 function printVerification(report: VerificationReport & { contentPath?: string | undefined }): void {
-  printLine(`${indicationTexts[report.indication]} (${report.indication}${report.subIndication ? ` / ${report.subIndication}` : ''})`);
+  const training = report.signers.some((signer) => signer.trainingCertificate === true) ? ` — ${trainingCertificateLabel}` : '';
+  printLine(`${indicationTexts[report.indication]}${training} (${report.indication}${report.subIndication ? ` / ${report.subIndication}` : ''})`);
   if (report.contentPath !== undefined) printLine(`Документ: ${report.contentPath}`);
   else if (report.attached) printLine('Документ: внутри подписи (присоединённая подпись)');
   if (report.contentSha256 !== undefined) printLine(`SHA-256 документа: ${report.contentSha256}`);
   for (const signer of report.signers) {
     printLine();
     const who = signer.signer;
-    printLine(`Подпись ${signer.index + 1}: ${indicationTexts[signer.indication]}${signer.subIndication ? ` (${signer.subIndication})` : ''}`);
+    printLine(`Подпись ${signer.index + 1}: ${indicationTexts[signer.indication]}${signer.trainingCertificate === true ? ` — ${trainingCertificateLabel}` : ''}${signer.subIndication ? ` (${signer.subIndication})` : ''}`);
     if (who !== undefined) {
       printLine(`  Владелец: ${who.owner}${who.title ? `, ${who.title}` : ''}${who.organization ? `, ${who.organization}` : ''}`);
       const numbers = [who.snils && `СНИЛС ${who.snils}`, who.inn && `ИНН ${who.inn}`, who.innLe && `ИНН ЮЛ ${who.innLe}`, who.ogrn && `ОГРН ${who.ogrn}`].filter(Boolean);

@@ -26,7 +26,7 @@ import { JournalService } from './journal-service';
 import type { NativeDialogs } from './native-dialogs';
 import { PackageRecords } from './package-records';
 import { readSettings } from './settings';
-import { loadTrainingCaAnchor, loadTrustAnchors } from './trust-store';
+import { isTrainingAuthorityCertificate, loadTrainingCaAnchor, loadTrustAnchors } from './trust-store';
 
 const log = createLogger('services.app');
 
@@ -60,6 +60,8 @@ export interface AppServices {
   journal: JournalService;
   handlers: ApiHandlers;
   dispatch: Dispatcher;
+  /** The trust anchors signature checks use now (the training CA only while the training stand is the cabinet). */
+  trustAnchors(): Promise<Uint8Array[]>;
   /** Stops the outbox and the stand, finalises the token process, closes the database. */
   close(): Promise<void>;
 }
@@ -111,7 +113,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     // Libraries the user added in the settings are searched after the registry's (module discovery);
     // none is loaded from the data folder, which the app writes on the renderer's behalf.
     new TokenSupervisor({ launch: requireLauncher(options.launchTokenProcess), modules: { userPaths: readSettings(store).pkcs11Modules, untrustedFolders: [dataDir] } });
-  const trustAnchors = async () => [...(await loadTrustAnchors(dataDir)), ...(await loadTrainingCaAnchor(dataDir))];
+  // The training CA is trusted only while the training stand is the chosen cabinet (a copy imported
+  // into trust/ by hand included): with a real cabinet, a demo certificate proves nothing. Verdicts
+  // resting on it say «учебный сертификат» (signatures.ts).
+  const trustAnchors = async (): Promise<Uint8Array[]> => {
+    const imported = (await loadTrustAnchors(dataDir)).filter((der) => !isTrainingAuthorityCertificate(der));
+    return cabinet.state().profile.kind === 'stand' ? [...imported, ...(await loadTrainingCaAnchor(dataDir))] : imported;
+  };
   const stand = standOptionsFromEnvironment(options.environment ?? process.env);
   // Both read the cabinet's state only when called, after the cabinet below exists. Without a
   // session they work for the organisation remembered from the last login (offline work).
@@ -163,6 +171,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     journal,
     handlers,
     dispatch: createDispatcher(handlers),
+    trustAnchors,
     close: () => {
       closing ??= (async () => {
         stopWatching?.();

@@ -48,6 +48,10 @@ export async function readDataFile(dataDir: string, file: string): Promise<{ nam
     throw fileError(error, file);
   });
   if (!isInside(folder, real)) throw new AppError('FILE_OUTSIDE_DATA_FOLDER', { path: file });
+  // The embedded training stand's folder is the stand's, not the user's: its database (password
+  // hashes, the token-signing key) and the training CA's private key are never handed to the UI.
+  const standFolder = path.join(folder, 'stand');
+  if (real === standFolder || isInside(standFolder, real)) throw new AppError('FILE_OUTSIDE_DATA_FOLDER', { path: file });
   const info = await stat(real);
   if (!info.isFile()) throw new AppError('FILE_UNREADABLE', { path: file, reason: 'not a file' });
   if (info.size > maxReadableBytes) throw new AppError('FILE_TOO_LARGE', { path: file, size: info.size, limit: maxReadableBytes });

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
-import type { VerificationReport } from '../../shared/verification';
+import { restsOnTrainingAuthority, type VerificationReport } from '../../shared/verification';
 import type { DigestName, Signer } from '../core/crypto/algorithms';
 import { addCadesSigner, createCadesSignature, signatureBytesFrom, signatureToPem } from '../core/crypto/cades';
 import { digestFile, fileError, type ByteProgress } from '../core/crypto/digest';
@@ -157,5 +157,25 @@ export async function verifySignatureFile(request: VerifyFileRequest): Promise<V
     crls: request.crls ?? [],
     requireRevocation: request.requireRevocation ?? false,
   });
-  return { ...report, contentPath };
+  return markTrainingCertificates({ ...report, contentPath });
+}
+
+/**
+ * Marks the signers whose certificate the training stand's CA issued: `trainingCertificate` and a
+ * warning in Russian, so every verdict resting on that CA (the app, the command line, the PDF
+ * protocol) says «учебный сертификат». Whether the CA is trusted at all is the caller's choice of
+ * trust anchors (the app: only while the training stand is the chosen cabinet).
+ */
+export function markTrainingCertificates<R extends VerificationReport>(report: R): R {
+  return {
+    ...report,
+    signers: report.signers.map((signer) => {
+      if (!restsOnTrainingAuthority(signer)) return signer;
+      const anchored = signer.chain.some((link) => link.trustAnchor);
+      const warning = anchored
+        ? 'Учебный сертификат: он выпущен учебным удостоверяющим центром стенда NedraDesk, которому программа доверяет, только пока выбран учебный стенд. Для настоящего кабинета такая подпись силы не имеет.'
+        : 'Учебный сертификат: он выпущен учебным удостоверяющим центром стенда NedraDesk, которому программа доверяет, только пока выбран учебный стенд.';
+      return { ...signer, trainingCertificate: true, warnings: [...signer.warnings, warning] };
+    }),
+  };
 }

@@ -7,8 +7,9 @@ import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppSettings } from '../../shared/api';
 import { AppError } from '../../shared/errors';
+import { trainingAuthority } from '../../shared/verification';
 import { fileError } from '../core/crypto/digest';
-import { certificateConstraints, certificateDerFrom, formatName, isCertificationAuthority, parseCertificate, pemBlocks } from '../core/crypto/x509';
+import { certificateConstraints, certificateDerFrom, formatName, isCertificationAuthority, parseCertificate, pemBlocks, summarizeCertificate } from '../core/crypto/x509';
 import { writeFileAtomic } from '../core/files/atomic-write';
 import { makePrivateFolder, privateFileMode } from '../core/files/private-files';
 
@@ -91,9 +92,24 @@ export async function removeTrustAnchor(dataDir: string, sha256: string): Promis
 }
 
 /**
+ * Whether a certificate is a training stand's CA (its name, src/shared/verification.ts). Such a CA
+ * is trusted only while the training stand is the chosen cabinet, even if it was imported into
+ * `trust/` by hand — whichever stand made it.
+ */
+export function isTrainingAuthorityCertificate(der: Uint8Array): boolean {
+  try {
+    const summary = summarizeCertificate(der);
+    return summary.owner === trainingAuthority.commonName && summary.organization === trainingAuthority.organization;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The training CA of the embedded training stand (`<data>/stand/training-ca/`), once the stand has
- * made it: signatures made with demo tokens check out in «Проверка подписи» as they do in the
- * stand. Not listed among the user's imports and not removable there.
+ * made it: while the training stand is the chosen cabinet, signatures made with demo tokens check
+ * out in «Проверка подписи» as they do in the stand (app-services.ts decides when). Not listed
+ * among the user's imports and not removable there.
  */
 export async function loadTrainingCaAnchor(dataDir: string): Promise<Uint8Array[]> {
   try {

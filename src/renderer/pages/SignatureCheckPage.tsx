@@ -2,7 +2,7 @@ import { InboxOutlined } from '@ant-design/icons';
 import { Button, Card, Descriptions, List, Space, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import type { ErrorData } from '../../shared/errors';
-import { indicationTexts, subIndicationTexts, type CheckName, type CheckOutcome, type Indication, type VerificationReport } from '../../shared/verification';
+import { indicationTexts, subIndicationTexts, trainingCertificateLabel, type CheckName, type CheckOutcome, type Indication, type VerificationReport } from '../../shared/verification';
 import { callApi } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { saveBase64 } from '../format';
@@ -101,7 +101,16 @@ export function SignatureCheckPage() {
         <Card
           data-testid="verdict"
           style={{ borderColor: verdictColors[report.indication].border, background: verdictColors[report.indication].background }}
-          title={<Tag color={verdictColors[report.indication].tag}>{indicationTexts[report.indication]}</Tag>}
+          title={
+            <Space size={4}>
+              <Tag color={verdictColors[report.indication].tag}>{indicationTexts[report.indication]}</Tag>
+              {report.signers.some((signer) => signer.trainingCertificate === true) && (
+                <Tag color="purple" data-testid="training-certificate">
+                  {tr('Учебный сертификат', 'Training certificate')}
+                </Tag>
+              )}
+            </Space>
+          }
           extra={
             report.pdfReportPath !== undefined && (
               <Button onClick={() => void saveReport(report.pdfReportPath ?? '')}>{tr('Сохранить протокол в PDF', 'Save the PDF protocol')}</Button>
@@ -123,7 +132,13 @@ export function SignatureCheckPage() {
                 <Space direction="vertical" style={{ width: '100%' }}>
                   <Typography.Text strong>
                     Подписант {signer.index + 1}: {signer.signer?.owner ?? 'не определён'} — {indicationTexts[signer.indication]}
+                    {signer.trainingCertificate === true && `, ${trainingCertificateLabel}`}
                   </Typography.Text>
+                  {signer.warnings.map((warning) => (
+                    <Typography.Text key={warning} type="warning">
+                      {warning}
+                    </Typography.Text>
+                  ))}
                   <Descriptions size="small" column={2}>
                     {(Object.keys(checkNames) as CheckName[]).map((name) => (
                       <Descriptions.Item key={name} label={checkNames[name]}>
