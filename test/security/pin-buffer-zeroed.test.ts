@@ -62,8 +62,12 @@ describe('the PIN buffer after C_Login', () => {
   it('is all zeros after a successful login', async () => {
     const pin = pinBuffer(userPin);
     const session = library.openKeySession({ slotId, idHex: '01', pin }, pki.rsaSigner.certDer);
-    expect(allZero(pin)).toBe(true);
-    await session.close();
+    try {
+      expect(allZero(pin)).toBe(true);
+    } finally {
+      // Logged out with the last session (PKCS#11 §5.6), so the next test's wrong PIN is really tried.
+      await session.close();
+    }
   });
 
   it('is all zeros after a wrong PIN', async () => {
@@ -91,8 +95,11 @@ describe('the PIN buffer after C_Login', () => {
     const pin = pinBuffer(userPin);
     const session = library.openKeySession({ slotId, idHex: '01', pin }, pki.rsaSigner.certDer);
     const poolAfter = Buffer.allocUnsafe(1).buffer;
-    for (const pool of new Set([poolBefore, poolAfter])) expect(Buffer.from(pool).indexOf(needle)).toBe(-1);
-    await session.close();
+    try {
+      for (const pool of new Set([poolBefore, poolAfter])) expect(Buffer.from(pool).indexOf(needle)).toBe(-1);
+    } finally {
+      await session.close();
+    }
   });
 
   it('is all zeros after LocalTokenService.openSigner, on success and on a wrong PIN', async () => {

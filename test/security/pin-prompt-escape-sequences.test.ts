@@ -5,7 +5,7 @@
  * control bytes, handles Backspace, and collects the PIN in a buffer of its own. Driven here through
  * a real pseudo-terminal (util-linux `script`), so raw mode and echo are the terminal's own.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HiddenLineReader } from '../../src/main/cli/secret-input';
@@ -38,7 +38,10 @@ function typeAtPrompt(keys: string | Buffer): Promise<{ secret?: Buffer; error?:
   });
 }
 
-describe('the hidden PIN prompt on a terminal', () => {
+// util-linux `script` gives the prompt a real pseudo-terminal (Debian: bsdutils/util-linux).
+const hasScript = process.platform !== 'win32' && spawnSync('script', ['--version']).status === 0;
+
+describe.skipIf(!hasScript)('the hidden PIN prompt on a terminal', () => {
   it('reads 12←34↑56 Enter as 123456', async () => {
     const read = await typeAtPrompt('12\x1b[D34\x1b[A56\r');
     expect(read.error).toBeUndefined();
