@@ -51,7 +51,7 @@ export async function startStand(options: StandOptions): Promise<RunningStand> {
   // The stand's folder holds its database (password hashes, the token signing key), the training
   // CA's key and the packages received: 0700 and 0600, tightened if an earlier stand left it open.
   makePrivateFolderSync(options.dataDir);
-  tightenPrivateTree(options.dataDir);
+  tightenPrivateTree(options.dataDir, ['stand.db', 'stand.db-wal', 'stand.db-shm', 'packages', 'training-ca', 'private']);
   const now = options.now ?? (() => new Date());
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const database = openStandDatabase(path.join(options.dataDir, 'stand.db'), now());

@@ -40,8 +40,8 @@ function modesUnder(root: string): Array<{ entry: string; kind: 'folder' | 'file
   return found;
 }
 
-function expectPrivate(root: string): void {
-  const entries = modesUnder(root).filter((item) => item.kind !== 'link');
+function expectPrivate(root: string, others: readonly string[] = []): void {
+  const entries = modesUnder(root).filter((item) => item.kind !== 'link' && !others.includes(item.entry));
   expect(entries.filter((item) => item.kind === 'file').length).toBeGreaterThan(0);
   const open = entries.filter((item) => item.mode !== (item.kind === 'folder' ? 0o700 : 0o600)).map((item) => `${item.entry} ${item.mode.toString(8)}`);
   expect(open).toEqual([]);
@@ -111,13 +111,18 @@ describe.skipIf(!posix)('the data folder', () => {
     writeFileSync(outside, 'чужой файл');
     chmodSync(outside, 0o644);
     symlinkSync(outside, path.join(dataDir, 'link-out'));
+    // A file of the user's own in the folder they named as the data folder: not NedraDesk's to change.
+    const own = path.join(dataDir, 'мой-скрипт.sh');
+    writeFileSync(own, '#!/bin/sh\n');
     for (const item of modesUnder(dataDir)) {
       if (item.kind !== 'link') chmodSync(path.join(dataDir, item.entry), item.kind === 'folder' ? 0o755 : 0o644);
     }
+    chmodSync(own, 0o755);
     expect(modesUnder(dataDir).some((item) => item.mode === 0o644)).toBe(true);
 
     openApp(dataDir);
-    expectPrivate(dataDir);
+    expectPrivate(dataDir, [path.basename(own)]);
+    expect(statSync(own).mode & 0o777).toBe(0o755);
     // The link itself stays, and the file it points to outside the data folder is not touched.
     expect(lstatSync(path.join(dataDir, 'link-out')).isSymbolicLink()).toBe(true);
     expect(statSync(outside).mode & 0o777).toBe(0o644);

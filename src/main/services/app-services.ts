@@ -68,6 +68,24 @@ export interface AppServices {
 
 const scenarios = ['auto', 'approved', 'needs-rework', 'rejected'] as const;
 
+/** What NedraDesk keeps directly in its data folder (tightened on start; other files there are the user's). */
+const dataFolderEntries = [
+  'nedradesk.db',
+  'nedradesk.db-wal',
+  'nedradesk.db-shm',
+  'documents',
+  'packages',
+  'renders',
+  'decisions',
+  'reports',
+  'staged',
+  'copies',
+  'trust',
+  'stand',
+  'window-state.json',
+  ...['outbox.json', 'settings.json', 'cabinet-profile.json'].flatMap((name) => [name, `${name}.imported`]),
+];
+
 /**
  * The embedded training stand's pace and outcome: `NEDRADESK_STAND_STEP_MS` (milliseconds between
  * processing steps, 5 s by default) and `NEDRADESK_STAND_SCENARIO` (auto|approved|needs-rework|rejected).
@@ -96,7 +114,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   // Only the user may read the data folder: 0700 folders and 0600 files. An earlier version left
   // them 0755/0644 (the umask's), so they are tightened on every start before anything is opened.
   makePrivateFolderSync(dataDir);
-  const tightened = tightenPrivateTree(dataDir);
+  const tightened = tightenPrivateTree(dataDir, dataFolderEntries);
   if (tightened.folders + tightened.files > 0) log.info('data folder made private', tightened);
   const store = openStore({ dataDir });
   // The settings and the cabinet profile of an earlier version (settings.json, cabinet-profile.json)

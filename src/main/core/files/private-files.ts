@@ -61,35 +61,32 @@ function tighten(entry: string, info: Stats, counts: { folders: number; files: n
 }
 
 /**
- * Makes `root` and everything under it private: folders 0700, regular files 0600. An earlier
- * version left them 0755/0644. Symbolic links are neither followed nor changed (chmod would act on
- * their target, which may lie outside). Returns how many entries were changed.
+ * Makes `root` private (0700) and, under it, the entries NedraDesk itself keeps there (`entries`:
+ * names of files and folders directly in `root`) with everything inside them: folders 0700, regular
+ * files 0600. An earlier version left them 0755/0644. Only the named entries are walked: a data
+ * folder the user pointed at a folder of their own (`--data-dir ~/Документы`) keeps the modes of
+ * their other files (a script keeps its execute bit). Symbolic links are neither followed nor
+ * changed (chmod would act on their target, which may lie outside). Returns how many were changed.
  */
-export function tightenPrivateTree(root: string): { folders: number; files: number } {
+export function tightenPrivateTree(root: string, entries: readonly string[]): { folders: number; files: number } {
   const counts = { folders: 0, files: 0 };
   if (!posixModes) return counts;
-  const pending = [root];
-  for (let folder = pending.pop(); folder !== undefined; folder = pending.pop()) {
+  try {
+    tighten(root, lstatSync(root), counts);
+  } catch {
+    return counts;
+  }
+  const pending = entries.map((name) => path.join(root, name));
+  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
     let info: Stats;
     try {
-      info = lstatSync(folder);
+      info = lstatSync(current);
     } catch {
+      // Absent, or removed while walking (a temporary file renamed into place): nothing to tighten.
       continue;
     }
-    if (!info.isDirectory()) continue;
-    tighten(folder, info, counts);
-    for (const name of readdirSync(folder)) {
-      const entry = path.join(folder, name);
-      let child: Stats;
-      try {
-        child = lstatSync(entry);
-      } catch {
-        // Removed while walking (a temporary file renamed into place): nothing to tighten.
-        continue;
-      }
-      if (child.isDirectory()) pending.push(entry);
-      else tighten(entry, child, counts);
-    }
+    tighten(current, info, counts);
+    if (info.isDirectory()) for (const name of readdirSync(current)) pending.push(path.join(current, name));
   }
   return counts;
 }
