@@ -47,6 +47,8 @@ export function buildStreebogWasm() {
     // a library, not a program: no _start; exports are the functions marked export_name
     '-Wl,--no-entry',
     '-Wl,--strip-all',
+    // data from 32 KiB up: streebog.c keeps its lookup tables at a fixed address below (see "Speed" there)
+    '-Wl,--global-base=32768',
     '-o',
     temporary,
     source,

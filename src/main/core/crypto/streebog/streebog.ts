@@ -45,7 +45,7 @@ export interface Streebog {
 
 interface StreebogExports {
   memory: { buffer: ArrayBuffer };
-  streebog_setup(): void;
+  streebog_setup(): number;
   streebog_init(bits: number): void;
   streebog_update(length: number): void;
   streebog_final(): void;
@@ -89,7 +89,8 @@ function loadEngine(): Engine {
   // Synchronous compilation is allowed off the browser main thread and the module is small (about 12 KB).
   const module = new WebAssembly.Module(wasmBytes());
   const exports = new WebAssembly.Instance(module, {}).exports as StreebogExports;
-  exports.streebog_setup(); // builds the LPS tables and the iteration constants once
+  // Builds the LPS tables and the iteration constants once; 0 means a module linked without room for them.
+  if (exports.streebog_setup() !== 1) throw new Error('Streebog WebAssembly module is linked wrongly: rebuild it with scripts/build-streebog-wasm.mjs');
   const memory = new Uint8Array(exports.memory.buffer);
   const stateAddress = exports.streebog_state_address();
   const inputAddress = exports.streebog_input_address();
