@@ -19,6 +19,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { apiEventNames, type ApiEventName, type ApiEvents } from '../../shared/api';
+import { largestDocumentBytes } from '../core/catalog/document-roles';
 import { AppError } from '../../shared/errors';
 import type { Dispatcher } from '../services/dispatch';
 import { contentSecurityPolicy } from '../../shared/content-security';
@@ -29,7 +30,7 @@ export interface WebHostOptions {
   dispatch: Dispatcher;
   /** 0 picks a free port. */
   port: number;
-  /** Largest API request body; bigger ones are refused before parsing. */
+  /** Largest API request body; bigger ones are refused before parsing. Default: `maxApiBodyBytes`. */
   maxBodyBytes?: number;
 }
 
@@ -55,6 +56,13 @@ const mediaTypes: Record<string, string> = {
   '.ttf': 'font/ttf',
   '.json': 'application/json',
 };
+
+/**
+ * The largest API request: `files:stage` with the largest file a document rule admits, as base64
+ * (4 characters per 3 bytes, RFC 4648 §4), in its JSON envelope — the keys, and a file name of up to
+ * 255 UTF-16 units (the contract's limit), each at most 6 bytes once escaped (`\uXXXX`, RFC 8259 §7).
+ */
+export const maxApiBodyBytes = 4 * Math.ceil(largestDocumentBytes / 3) + JSON.stringify({ name: '', contentBase64: '' }).length + 255 * 6;
 
 function sameSecret(given: string | undefined, expected: string): boolean {
   if (given === undefined) return false;
@@ -97,16 +105,23 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(text);
 }
 
-async function readBody(request: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > limit) throw new AppError('FILE_TOO_LARGE', { limit });
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * The request body as text; past `limit` it is read to its end and dropped, never kept, and fails with
+ * FILE_TOO_LARGE. Events, not `for await`: leaving an async iterator early destroys the socket, and an
+ * answer sent while the page is still uploading may never reach it; the page would see a network error.
+ */
+function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    request.on('end', () => (size > limit ? reject(new AppError('FILE_TOO_LARGE', { limit })) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    request.on('error', reject);
+  });
 }
 
 /** Starts the browser-mode host and resolves once it listens. */
@@ -114,7 +129,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   // One launch token per start; spent by its first use (undefined afterwards).
   let launchToken: string | undefined = randomBytes(32).toString('base64url');
   const sessions = new Set<string>();
-  const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  const maxBodyBytes = options.maxBodyBytes ?? maxApiBodyBytes;
   const eventStreams = new Set<ServerResponse>();
   const rendererRoot = path.resolve(options.rendererDir);
   let allowedHosts = new Set<string>();
@@ -227,8 +242,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const body = await readBody(request, maxBodyBytes);
       input = body.length === 0 ? {} : JSON.parse(body);
     } catch (error) {
-      const code = error instanceof AppError ? error.code : 'INVALID_INPUT';
-      sendJson(response, 400, { ok: false, error: new AppError(code).toData() });
+      const tooLarge = error instanceof AppError && error.code === 'FILE_TOO_LARGE';
+      // 413, Content Too Large (RFC 9110 §15.5.14).
+      sendJson(response, tooLarge ? 413 : 400, { ok: false, error: (tooLarge ? error : new AppError('INVALID_INPUT')).toData() });
       return;
     }
     const result = await options.dispatch(callMatch[1] ?? '', input);

@@ -115,3 +115,9 @@ export const documentRoles = {
     rule: { formats: ['pdf', 'xml', 'xlsx'], maxBytes: 10 * megabyte, multiple: true },
   },
 } as const satisfies Record<string, DocumentRoleDefinition>;
+
+/**
+ * The largest file any document rule admits: what a channel carrying attachments (the browser-mode
+ * host's request body) must fit. Roles whose rule states no limit are bounded by it as well.
+ */
+export const largestDocumentBytes: number = Math.max(...Object.values(documentRoles).map((role) => ('maxBytes' in role.rule ? role.rule.maxBytes : 0)));
