@@ -46,7 +46,11 @@ export function startBuiltWebHost(extraEnv: NodeJS.ProcessEnv = {}, extraArgs: r
   const child = spawn(process.execPath, [entry, '--port', '0', ...extraArgs], { env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`web host did not start: ${output}`)), 15_000);
+    const timer = setTimeout(() => {
+      // A host that never printed its address is not left running after the test.
+      child.kill('SIGTERM');
+      reject(new Error(`web host did not start: ${output}`));
+    }, 15_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString('utf8');
       const match = /(http:\/\/127\.0\.0\.1:\d+\/)(\?launch=[A-Za-z0-9_-]+)?/.exec(output);
