@@ -24,15 +24,40 @@ export interface AppInfo {
   platform: string;
 }
 
-/** A file signed by `signatures:sign`. */
+/** A file signed by `signatures:sign`: its signature is written into the data folder. */
 export interface SignedFileInfo {
-  file: string;
-  signaturePath: string;
+  /** The staged file that was signed. */
+  fileId: string;
+  name: string;
+  /** The signature (`<name>.sig`), readable with `files:read`. */
+  signatureFileId: string;
+  signatureName: string;
   size: number;
   sha256: string;
 }
 
-const filePath = z.string().min(1).max(4096);
+/**
+ * Main owns every path (design §6). The renderer names files only by opaque handles main gave out:
+ * `stg_…` for a file the user staged (dropped, picked: `files:stage`), `out_…` for a file main wrote
+ * (rendered form, signature, package, report, decision). 16 random bytes, base64url: no handle can
+ * spell a path. Main keeps which file a handle stands for (src/main/services/file-handles.ts).
+ */
+export const stagedFileIdPattern = /^stg_[A-Za-z0-9_-]{22}$/;
+export const fileIdPattern = /^(?:stg|out)_[A-Za-z0-9_-]{22}$/;
+/** A file the user staged. */
+const stagedFileId = z.string().regex(stagedFileIdPattern);
+/** A file the user staged or main wrote. */
+const fileId = z.string().regex(fileIdPattern);
+/** A file name as the user sees it: never a folder part (`/`, `\\`), never `.` or `..`, no control characters. */
+const fileName = z.string().min(1).max(255).regex(/^(?!\.{1,2}$)[^/\\\u0000-\u001f]+$/);
+/** Ids of packages, drafts, orders, notifications, organisations and operations. */
+const recordId = z.string().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/);
+/** A catalog or document-role code. */
+const code = z.string().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
+/** How the user picks a certificate or a token (a fingerprint, `id:…`, a serial or a label): text the token's own objects are matched against. */
+const selector = z.string().min(1).max(200).regex(/^[^/\\\u0000-\u001f]+$/);
+/** A date or a moment, ISO 8601. */
+const isoTime = z.string().max(30).regex(/^[0-9][0-9T:.+Z-]*$/);
 
 /** Where the cabinet is, who is logged in, and for which organisation. */
 export interface CabinetState {
@@ -51,6 +76,7 @@ export interface CabinetState {
 /** A package waiting in, or gone through, the outbox. */
 export interface OutboxItem {
   id: string;
+  /** Where main keeps the package (shown; the UI sends `packageId`, never this). */
   packagePath: string;
   typeCode: string;
   title: string;
@@ -93,6 +119,7 @@ export interface PackageRecord {
   version: number;
   /** The package this version corrects («Исправить и отправить повторно»). */
   replacesPackageId: string | undefined;
+  /** Where main keeps the package file (shown to the user; calls name the package by `id`). */
   filePath: string | undefined;
   registrationNumber: string | undefined;
   orderId: string | undefined;
@@ -122,9 +149,17 @@ export interface DraftRecord {
   typeCode: string;
   title: string;
   data: Record<string, unknown>;
-  files: Array<{ role: string; path: string; fileName?: string | undefined; documentDate?: string | undefined }>;
+  files: AttachedFileRef[];
   replacesPackageId: string | undefined;
   updatedAt: string;
+}
+
+/** A document attached for a role: a staged file's handle, the name the user sees, the date written on it. */
+export interface AttachedFileRef {
+  role: string;
+  fileId: string;
+  fileName?: string | undefined;
+  documentDate?: string | undefined;
 }
 
 /** One line of the append-only journal; `details` never hold a secret. */
@@ -152,86 +187,87 @@ export interface AppSettings {
 
 const packageStatus = z.enum(Object.keys(packageStatuses) as [PackageStatus, ...PackageStatus[]]);
 const journalFilter = {
-  from: z.string().max(30).optional(),
-  to: z.string().max(30).optional(),
-  action: z.string().max(100).optional(),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  action: code.optional(),
 };
 
-const attachedFile = z.object({ role: z.string().min(1).max(100), path: filePath, fileName: z.string().max(255).optional(), documentDate: z.string().max(10).optional() }).strict();
+const attachedFile = z.object({ role: code, fileId: stagedFileId, fileName: fileName.optional(), documentDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).strict();
+/** The form's fields as the user filled them: text printed into the PDF and XML, never a path. */
 const formData = z.record(z.string().max(100), z.unknown());
 const pin = z.string().min(1).max(64);
 
 export const apiInputs = {
   'app:info': z.object({}).strict(),
   'tokens:list': z.object({}).strict(),
-  'certificates:list': z.object({ token: z.string().max(64).optional() }).strict(),
+  'certificates:list': z.object({ token: selector.optional() }).strict(),
+  /** Signs staged files; each signature is written into the data folder and comes back as a handle. */
   'signatures:sign': z
     .object({
-      files: z.array(filePath).min(1).max(10_000),
-      certificate: z.string().min(1).max(200),
-      token: z.string().max(64).optional(),
+      files: z.array(stagedFileId).min(1).max(10_000),
+      certificate: selector,
+      token: selector.optional(),
       /** Crosses to the token process once and is wiped there after C_Login; never stored or logged. */
       pin: z.string().min(1).max(64),
       attached: z.boolean().optional(),
       pem: z.boolean().optional(),
-      outDir: filePath.optional(),
-      operationId: z.string().max(64).optional(),
+      operationId: recordId.optional(),
     })
     .strict(),
   'signatures:verify': z
     .object({
-      signaturePath: filePath,
-      contentPath: filePath.optional(),
-      trustAnchorPaths: z.array(filePath).max(100).optional(),
-      crlPaths: z.array(filePath).max(100).optional(),
+      signatureFileId: fileId,
+      /** The document of a detached signature; none: the signature must carry it (attached). */
+      contentFileId: fileId.optional(),
+      trustAnchorFileIds: z.array(stagedFileId).max(100).optional(),
+      crlFileIds: z.array(stagedFileId).max(100).optional(),
       requireRevocation: z.boolean().optional(),
-      pdfReportPath: filePath.optional(),
-      /** Also write the one-page PDF report into the data folder (its path comes back for `files:read`). */
+      /** Also write the one-page PDF report into the data folder (its handle comes back for `files:read`). */
       pdfReport: z.boolean().optional(),
-      operationId: z.string().max(64).optional(),
+      operationId: recordId.optional(),
     })
     .strict(),
-  /** Browser mode: a dropped file's bytes are written to a private temporary folder; its path comes back. */
-  'files:stage': z.object({ name: z.string().min(1).max(255), contentBase64: z.string().max(70_000_000) }).strict(),
+  /** A dropped or picked file's bytes are kept in the data folder's document store; a handle comes back. */
+  'files:stage': z.object({ name: fileName, contentBase64: z.string().max(70_000_000) }).strict(),
   'catalog:list': z.object({}).strict(),
-  'documents:inspect': z.object({ path: filePath, fileName: z.string().max(255).optional() }).strict(),
-  'forms:validate': z.object({ typeCode: z.string().min(1).max(100), data: formData, files: z.array(attachedFile).max(100) }).strict(),
-  'forms:render': z.object({ typeCode: z.string().min(1).max(100), data: formData, files: z.array(attachedFile).max(100) }).strict(),
+  'documents:inspect': z.object({ fileId: stagedFileId, fileName: fileName.optional() }).strict(),
+  'forms:validate': z.object({ typeCode: code, data: formData, files: z.array(attachedFile).max(100) }).strict(),
+  'forms:render': z.object({ typeCode: code, data: formData, files: z.array(attachedFile).max(100) }).strict(),
   'packages:build': z
     .object({
-      typeCode: z.string().min(1).max(100),
+      typeCode: code,
       title: z.string().max(300).optional(),
       data: formData,
       files: z.array(attachedFile).max(100),
-      certificate: z.string().min(1).max(200),
-      token: z.string().max(64).optional(),
+      certificate: selector,
+      token: selector.optional(),
       pin,
-      operationId: z.string().max(64).optional(),
+      operationId: recordId.optional(),
       /** The draft this package is built from; it is removed once the package exists. */
-      draftId: z.string().max(64).optional(),
+      draftId: recordId.optional(),
       /** The package this one corrects. */
-      replacesPackageId: z.string().max(64).optional(),
+      replacesPackageId: recordId.optional(),
     })
     .strict(),
   'packages:list': z.object({ status: packageStatus.optional(), search: z.string().max(200).optional(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(200).default(50) }).strict(),
-  'packages:get': z.object({ id: z.string().min(1).max(64) }).strict(),
+  'packages:get': z.object({ id: recordId }).strict(),
   /** «Исправить и отправить повторно»: a draft with the package's data, linked to it. */
-  'packages:revise': z.object({ id: z.string().min(1).max(64) }).strict(),
+  'packages:revise': z.object({ id: recordId }).strict(),
   /** «Печатная копия с отметкой о подписи»: the printable form with the visible signature mark. */
-  'packages:stamped-copy': z.object({ id: z.string().min(1).max(64) }).strict(),
+  'packages:stamped-copy': z.object({ id: recordId }).strict(),
   'drafts:save': z
     .object({
-      id: z.string().max(64).optional(),
-      typeCode: z.string().min(1).max(100),
+      id: recordId.optional(),
+      typeCode: code,
       title: z.string().max(300),
       data: formData,
       files: z.array(attachedFile).max(100),
-      replacesPackageId: z.string().max(64).optional(),
+      replacesPackageId: recordId.optional(),
     })
     .strict(),
   'drafts:list': z.object({}).strict(),
-  'drafts:get': z.object({ id: z.string().min(1).max(64) }).strict(),
-  'drafts:delete': z.object({ id: z.string().min(1).max(64) }).strict(),
+  'drafts:get': z.object({ id: recordId }).strict(),
+  'drafts:delete': z.object({ id: recordId }).strict(),
   'journal:list': z.object({ ...journalFilter, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(50) }).strict(),
   'journal:export': z.object(journalFilter).strict(),
   'settings:get': z.object({}).strict(),
@@ -243,34 +279,36 @@ export const apiInputs = {
   'settings:choose-pkcs11-module': z.object({}).strict(),
   /** Removes the added library at this position of `AppSettings.pkcs11Modules`. */
   'settings:remove-pkcs11-module': z.object({ index: z.number().int().min(0).max(19) }).strict(),
-  /** Imports a certification authority certificate (DER or PEM file) as a trust anchor. */
-  'trust:import': z.object({ path: filePath }).strict(),
+  /** Imports a staged certification authority certificate (DER or PEM file) as a trust anchor. */
+  'trust:import': z.object({ fileId: stagedFileId }).strict(),
   'trust:remove': z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict(),
-  /** A file main produced (rendered PDF, decision document, report) as bytes, for showing or saving in the UI. */
-  'files:read': z.object({ path: filePath }).strict(),
-  'packages:inspect': z.object({ path: filePath }).strict(),
+  /** A file main produced (rendered PDF, decision document, report) or the user staged, by handle, as bytes for showing or saving in the UI. */
+  'files:read': z.object({ fileId }).strict(),
+  /** Checks a package file: one the user staged, or one main built. */
+  'packages:inspect': z.object({ fileId }).strict(),
   'cabinet:state': z.object({}).strict(),
   // Cabinet addresses are https (plain http only to this computer): src/shared/cabinet-address.ts.
   'cabinet:set-profile': z.object({ kind: z.enum(['stand', 'url']), url: z.string().url().max(2000).refine(isAllowedCabinetAddress, 'Адрес кабинета должен начинаться с https:// (http:// — только 127.0.0.1, localhost или [::1]).').optional() }).strict(),
   'cabinet:login-statement': z.object({}).strict(),
   // challengeId names the statement `cabinet:login-statement` built and the login page showed: main signs that one (it never
-  // takes the text from here); without it main builds a statement and signs it at once.
-  'cabinet:login-signature': z.object({ certificate: z.string().min(1).max(200), token: z.string().max(64).optional(), pin, challengeId: z.string().min(1).max(128).optional() }).strict(),
+  // takes the text from here); without it main builds a statement and signs it at once. Its format is the identity client's.
+  'cabinet:login-signature': z.object({ certificate: selector, token: selector.optional(), pin, challengeId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/).optional() }).strict(),
   'cabinet:login-password-start': z.object({}).strict(),
   'cabinet:login-password-finish': z.object({}).strict(),
-  'cabinet:choose-organisation': z.object({ organisationOid: z.string().min(1).max(64) }).strict(),
+  'cabinet:choose-organisation': z.object({ organisationOid: recordId }).strict(),
   'cabinet:logout': z.object({}).strict(),
-  'outbox:submit': z.object({ packagePath: filePath, typeCode: z.string().min(1).max(100), title: z.string().min(1).max(300), trainingOutcome: z.enum(['approved', 'needs-rework', 'rejected']).optional() }).strict(),
+  /** Queues a package this computer built (main knows its file) for sending. */
+  'outbox:submit': z.object({ packageId: recordId, typeCode: code, title: z.string().min(1).max(300), trainingOutcome: z.enum(['approved', 'needs-rework', 'rejected']).optional() }).strict(),
   'outbox:list': z.object({}).strict(),
   'orders:list': z.object({}).strict(),
-  'orders:file': z.object({ orderId: z.string().min(1).max(100), name: z.string().min(1).max(255) }).strict(),
+  'orders:file': z.object({ orderId: recordId, name: fileName }).strict(),
   'licenses:list': z.object({}).strict(),
   'deadlines:list': z.object({}).strict(),
   'notifications:list': z.object({}).strict(),
-  'notifications:read': z.object({ id: z.string().min(1).max(100) }).strict(),
+  'notifications:read': z.object({ id: recordId }).strict(),
   'diagnostics:run': z.object({}).strict(),
   /** Stops a long operation (signing, building, verifying) at its next safe point; it then fails with OPERATION_CANCELLED. */
-  'operations:cancel': z.object({ operationId: z.string().min(1).max(64) }).strict(),
+  'operations:cancel': z.object({ operationId: recordId }).strict(),
 } as const;
 
 /** Output type of every call. */
@@ -279,18 +317,18 @@ export interface ApiOutputs {
   'tokens:list': TokenDescription[];
   'certificates:list': TokenCertificate[];
   'signatures:sign': SignedFileInfo[];
-  'signatures:verify': VerificationReport & { contentPath: string | undefined; pdfReportPath?: string | undefined };
-  'files:stage': { path: string };
+  'signatures:verify': VerificationReport & { signatureName: string; contentName: string | undefined; pdfReportFileId?: string | undefined };
+  'files:stage': { fileId: string; name: string };
   'catalog:list': CatalogEntry[];
   'documents:inspect': DocumentInspection;
   'forms:validate': FormProblem[];
-  'forms:render': { pdfPath: string; xmlPath: string };
-  'packages:build': { packagePath: string; manifest: PackageManifest; packageId: string };
+  'forms:render': { pdfFileId: string; xmlFileId: string };
+  'packages:build': { packageId: string; fileId: string; manifest: PackageManifest };
   'packages:inspect': PackageReport;
   'packages:list': PackagePage;
   'packages:get': PackageDetails;
   'packages:revise': DraftRecord;
-  'packages:stamped-copy': { path: string };
+  'packages:stamped-copy': { fileId: string; name: string };
   'drafts:save': DraftRecord;
   'drafts:list': DraftRecord[];
   'drafts:get': DraftRecord;
@@ -315,7 +353,7 @@ export interface ApiOutputs {
   'outbox:submit': OutboxItem;
   'outbox:list': OutboxItem[];
   'orders:list': Order[];
-  'orders:file': { path: string };
+  'orders:file': { fileId: string; name: string };
   'licenses:list': License[];
   'deadlines:list': ReportDeadline[];
   'notifications:list': CabinetNotification[];

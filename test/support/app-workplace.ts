@@ -21,6 +21,19 @@ export async function call<M extends ApiMethod>(services: AppServices, method: M
   return result.value as ApiOutput<M>;
 }
 
+/**
+ * Stages a file as the UI does — its bytes through `files:stage` — and gives the handle back: the
+ * API takes no paths (main owns them), so every file a test hands to the app goes this way.
+ */
+export async function stage(services: AppServices, file: string, name: string = path.basename(file)): Promise<string> {
+  return (await call(services, 'files:stage', { name, contentBase64: readFileSync(file).toString('base64') })).fileId;
+}
+
+/** The bytes of a file main gave a handle for, read as the UI reads it (`files:read`). */
+export async function readBack(services: AppServices, fileId: string): Promise<Buffer> {
+  return Buffer.from((await call(services, 'files:read', { fileId })).contentBase64, 'base64');
+}
+
 /** The AppError a call fails with (the test fails if it succeeds or throws anything else). */
 export async function failure(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(() => undefined, (caught: unknown) => caught);

@@ -20,6 +20,7 @@ import { TokenSupervisor, type TokenProcessLauncher } from '../token/token-super
 import type { TokenService } from '../token/token-service';
 import { CabinetService, sqliteProfileStorage, type CabinetServiceOptions, type OrganisationMemory } from './cabinet-service';
 import { createDispatcher, type Dispatcher } from './dispatch';
+import { FileHandles } from './file-handles';
 import { createHandlers, type ServiceContext } from './handlers';
 import type { LocalContext } from './local-handlers';
 import { JournalService } from './journal-service';
@@ -176,7 +177,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     onStatus,
   });
   // The local calls read and write the settings in this database (LocalContext.store).
-  const context: ServiceContext & LocalContext = { mode: options.mode, version: options.version, tokens, cabinet, dataDir, store, trustAnchors, emit, records, journal, storeDocument: (bytes, meta) => putDocument(store, dataDir, bytes, meta), dialogs: options.dialogs };
+  const context: ServiceContext & LocalContext = { mode: options.mode, version: options.version, tokens, cabinet, dataDir, store, trustAnchors, emit, records, journal, storeDocument: (bytes, meta) => putDocument(store, dataDir, bytes, meta), dialogs: options.dialogs, files: new FileHandles(dataDir, store) };
   const handlers = createHandlers(context);
   const stopWatching = tokens instanceof TokenSupervisor ? tokens.watchTokens((list) => emit('tokens:changed', { tokens: list })) : undefined;
   let closing: Promise<void> | undefined;

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import type { ApiEventName, ApiEvents, ApiHandlers, AppInfo, DiagnosticCheck } from '../../shared/api';
+import type { ApiEventName, ApiEvents, ApiHandlers, AppInfo, AttachedFileRef, DiagnosticCheck } from '../../shared/api';
 import type { FormData } from '../../shared/catalog-types';
 import { AppError } from '../../shared/errors';
 import { catalog } from '../core/catalog/catalog';
 import { fileError } from '../core/crypto/digest';
+import type { AttachedFile } from '../core/forms/validate-files';
 import { inspectDocument } from '../core/documents/inspect-document';
 import { writeFileAtomic } from '../core/files/atomic-write';
 import { makePrivateFolder, privateFileMode } from '../core/files/private-files';
@@ -21,6 +22,7 @@ import type { CabinetService } from './cabinet-service';
 import type { JournalService } from './journal-service';
 import { createLocalHandlers, withJournal } from './local-handlers';
 import { mediaTypeOf } from './data-files';
+import { FileHandles } from './file-handles';
 import { makeStampedCopy } from './printable-copy';
 import type { PackageRecords } from './package-records';
 import { signFiles, verifySignatureFile } from './signatures';
@@ -45,12 +47,13 @@ export interface ServiceContext {
   journal?: JournalService | undefined;
   /** Content-addressed document storage of the local database (attachments, dropped files). */
   storeDocument?: ((bytes: Uint8Array, meta: { originalName: string; mediaType: string }) => Promise<{ path: string }>) | undefined;
+  /** The handles the UI names files by (one per data folder; made here over the data folder when absent). */
+  files?: FileHandles | undefined;
 }
 
-
-async function readAll(paths: readonly string[] | undefined): Promise<Uint8Array[]> {
+async function readAll(paths: readonly string[]): Promise<Uint8Array[]> {
   return Promise.all(
-    (paths ?? []).map((file) =>
+    paths.map((file) =>
       readFile(file).catch((error: unknown) => {
         throw fileError(error, file);
       }),
@@ -72,6 +75,17 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
     if (context.dataDir === undefined) throw new AppError('INTERNAL_ERROR', { reason: 'no data folder' });
     return context.dataDir;
   };
+  let handles = context.files;
+  const files = (): FileHandles => {
+    handles ??= new FileHandles(dataDir());
+    return handles;
+  };
+  // Attached documents arrive as handles of staged files; the services read them by path.
+  const attachments = (list: readonly AttachedFileRef[]): AttachedFile[] =>
+    list.map((file) => {
+      const staged = files().resolve(file.fileId, 'staged');
+      return { role: file.role, path: staged.path, fileName: file.fileName ?? staged.name, ...(file.documentDate === undefined ? {} : { documentDate: file.documentDate }) };
+    });
   // Long operations the UI may cancel, by operation id; each checks its signal at safe points.
   const running = new Map<string, AbortController>();
   const cancellable = async <T>(operationId: string | undefined, work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> => {
@@ -98,76 +112,102 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
 
   return withJournal(
     {
-      ...createLocalHandlers(context),
+      ...createLocalHandlers({ ...context, fileHandles: files }),
       'packages:stamped-copy': async (input) => {
         const record = context.records?.get(input.id);
         const packagePath = record?.filePath ?? undefined;
         if (record === undefined || packagePath === undefined) throw new AppError('PACKAGE_NOT_FOUND', { id: input.id });
-        return makeStampedCopy({ packagePath, packageId: record.id, dataDir: dataDir(), trustAnchors: (await context.trustAnchors?.()) ?? [] });
+        const copy = await makeStampedCopy({ packagePath, packageId: record.id, dataDir: dataDir(), trustAnchors: (await context.trustAnchors?.()) ?? [] });
+        return { fileId: files().output(copy.path), name: path.basename(copy.path) };
       },
       'app:info': async () => ({ name: 'NedraDesk', version: context.version, mode: context.mode, platform: process.platform }),
       'tokens:list': () => tokens().listTokens(),
       'certificates:list': (input) => tokens().listCertificates({ token: input.token }),
       'signatures:sign': async (input) => {
+        // Staged files are signed; each signature goes into the data folder under the file's shown name.
+        const staged = input.files.map((id) => files().resolve(id, 'staged'));
+        const folder = path.join(dataDir(), 'signatures', randomUUID());
         const signer = await tokens().openSigner({ certificate: input.certificate, token: input.token, pin: pinBytes(input.pin), sessions: Math.min(input.files.length, availableParallelism()) });
         try {
           const report = progress(input.operationId, 'sign');
-          return await cancellable(input.operationId, (signal) =>
+          const signed = await cancellable(input.operationId, (signal) =>
             signFiles({
-              files: input.files,
+              files: staged.map((file) => file.path),
               signer,
               attached: input.attached === true,
               pem: input.pem === true,
-              outDir: input.outDir,
+              signaturePathOf: (_file, index) => path.join(folder, String(index), `${safeEntryName(staged[index]?.name ?? 'document')}.sig`),
               ...(signal ? { signal } : {}),
               ...(report ? { onProgress: (value) => report({ done: value.index * 1000 + Math.round((value.total === 0 ? 1 : value.done / value.total) * 1000), total: value.count * 1000 }) } : {}),
             }),
           );
+          return signed.map((file, index) => ({
+            fileId: input.files[index] as string,
+            name: staged[index]?.name ?? path.basename(file.file),
+            signatureFileId: files().output(file.signaturePath),
+            signatureName: path.basename(file.signaturePath),
+            size: file.size,
+            sha256: file.sha256,
+          }));
         } finally {
           await signer.close();
         }
       },
       'signatures:verify': async (input) => {
-        const anchors = [...(await readAll(input.trustAnchorPaths)), ...((await context.trustAnchors?.()) ?? [])];
+        const signature = files().resolve(input.signatureFileId);
+        const content = input.contentFileId === undefined ? undefined : files().resolve(input.contentFileId);
+        const stagedPaths = (ids: readonly string[] | undefined) => (ids ?? []).map((id) => files().resolve(id, 'staged').path);
+        const anchors = [...(await readAll(stagedPaths(input.trustAnchorFileIds))), ...((await context.trustAnchors?.()) ?? [])];
         const onProgress = progress(input.operationId, 'verify');
-        const report = await verifySignatureFile({
-          signaturePath: input.signaturePath,
-          contentPath: input.contentPath,
+        // The content is the one named or none (then the signature must carry it): never a file found next to the signature.
+        const { contentPath: _verifiedPath, ...report } = await verifySignatureFile({
+          signaturePath: signature.path,
+          contentPath: content?.path,
+          findContent: false,
           trustAnchors: anchors,
-          crls: await readAll(input.crlPaths),
+          crls: await readAll(stagedPaths(input.crlFileIds)),
           requireRevocation: input.requireRevocation === true,
           ...(onProgress ? { onProgress } : {}),
         });
-        const reportPath = input.pdfReportPath ?? (input.pdfReport === true ? path.join(dataDir(), 'reports', randomUUID(), 'Протокол проверки подписи.pdf') : undefined);
-        if (reportPath !== undefined) {
-          const pdf = await renderVerificationPdf({ report, documentName: report.contentPath && path.basename(report.contentPath), signatureName: path.basename(input.signaturePath), generator });
-          await makePrivateFolder(path.dirname(reportPath));
-          await writeFileAtomic(reportPath, pdf, { mode: privateFileMode });
-        }
-        return reportPath === undefined ? report : { ...report, pdfReportPath: reportPath };
+        const answer = { ...report, signatureName: signature.name, contentName: content?.name };
+        if (input.pdfReport !== true) return answer;
+        // The report is written into the data folder only; the UI saves it where the user chooses.
+        const reportPath = path.join(dataDir(), 'reports', randomUUID(), 'Протокол проверки подписи.pdf');
+        const pdf = await renderVerificationPdf({ report, documentName: content?.name, signatureName: signature.name, generator });
+        await makePrivateFolder(path.dirname(reportPath));
+        await writeFileAtomic(reportPath, pdf, { mode: privateFileMode });
+        return { ...answer, pdfReportFileId: files().output(reportPath) };
       },
       'files:stage': async (input) => {
         const bytes = Buffer.from(input.contentBase64, 'base64');
         // Kept by content in the local database's document store: the same scan dropped twice is stored
         // once, and a draft's attachments outlive the session. The name travels separately (fileName).
+        // The UI gets a handle, never the path.
         if (context.storeDocument !== undefined) {
-          return context.storeDocument(bytes, { originalName: input.name, mediaType: mediaTypeOf(input.name) });
+          const stored = await context.storeDocument(bytes, { originalName: input.name, mediaType: mediaTypeOf(input.name) });
+          return { fileId: files().staged(stored.path, input.name), name: input.name };
         }
         const directory = path.join(dataDir(), 'staged', randomUUID());
         await makePrivateFolder(directory);
         const target = path.join(directory, safeEntryName(input.name));
         await writeFileAtomic(target, bytes, { mode: privateFileMode });
-        return { path: target };
+        return { fileId: files().staged(target, input.name), name: input.name };
       },
       'catalog:list': async () => [...catalog],
-      'documents:inspect': (input) => inspectDocument(input.path, input.fileName),
-      'forms:validate': (input) => validateFormFiles(input.typeCode, input.data as FormData, input.files),
-      'forms:render': async (input) =>
-        renderForm({ typeCode: input.typeCode, data: input.data as FormData, files: input.files, organisation: organisationRequisites() }, path.join(dataDir(), 'renders', randomUUID()), new Date(), generator),
+      'documents:inspect': async (input) => {
+        const staged = files().resolve(input.fileId, 'staged');
+        return inspectDocument(staged.path, input.fileName ?? staged.name);
+      },
+      'forms:validate': async (input) => validateFormFiles(input.typeCode, input.data as FormData, attachments(input.files)),
+      'forms:render': async (input) => {
+        const rendered = await renderForm({ typeCode: input.typeCode, data: input.data as FormData, files: attachments(input.files), organisation: organisationRequisites() }, path.join(dataDir(), 'renders', randomUUID()), new Date(), generator);
+        return { pdfFileId: files().output(rendered.pdfPath), xmlFileId: files().output(rendered.xmlPath) };
+      },
       'packages:build': async (input) => {
         const organisation = organisationRequisites();
         // A correction of a package this computer does not know is refused before the PIN is used.
         if (input.replacesPackageId !== undefined) context.records?.get(input.replacesPackageId);
+        const documents = attachments(input.files);
         const signer = await tokens().openSigner({ certificate: input.certificate, token: input.token, pin: pinBytes(input.pin) });
         try {
           const onProgress = progress(input.operationId, 'build');
@@ -176,7 +216,7 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
               typeCode: input.typeCode,
               title: input.title,
               data: input.data as FormData,
-              files: input.files,
+              files: documents,
               organisation,
               signer,
               dataDir: dataDir(),
@@ -187,7 +227,7 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
           );
           const packageId = built.manifest.packageId;
           context.records?.recordBuilt({ packageId, packagePath: built.packagePath, typeCode: input.typeCode, title: input.title ?? built.manifest.title ?? catalog.find((entry) => entry.code === input.typeCode)?.title ?? input.typeCode, data: input.data, files: input.files, replacesPackageId: input.replacesPackageId, draftId: input.draftId });
-          return { ...built, packageId };
+          return { packageId, fileId: files().output(built.packagePath), manifest: built.manifest };
         } finally {
           await signer.close();
         }
@@ -196,7 +236,7 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
         running.get(input.operationId)?.abort();
         return null;
       },
-      'packages:inspect': async (input) => inspectPackage(input.path, { trustAnchors: (await context.trustAnchors?.()) ?? [] }),
+      'packages:inspect': async (input) => inspectPackage(files().resolve(input.fileId).path, { trustAnchors: (await context.trustAnchors?.()) ?? [] }),
       'cabinet:state': async () => cabinet().state(),
       'cabinet:set-profile': (input) => cabinet().setProfile({ kind: input.kind, url: input.url }),
       'cabinet:login-statement': () => cabinet().prepareSignatureLogin(),
@@ -217,10 +257,14 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
         // Without a session the package is queued for the remembered organisation; it goes out after the next login to it.
         const organisation = service.workingOrganisation();
         if (organisation === undefined) throw new AppError('ORGANISATION_NOT_CHOSEN');
-        // The idempotency key is the package's own id: inspect the file we are asked to send.
-        const report = await inspectPackage(input.packagePath);
+        // Main knows where the package it built lies; the UI names it by id only.
+        const packagePath = context.records?.get(input.packageId).filePath ?? undefined;
+        if (packagePath === undefined) throw new AppError('PACKAGE_NOT_FOUND', { id: input.packageId });
+        // The idempotency key is the package's own id: inspect the file to be sent.
+        const report = await inspectPackage(packagePath);
         if (report.manifest === undefined) throw new AppError('INVALID_FILES_STRUCTURE', { problems: report.problems.map((problem) => problem.code) });
         const packageId = report.manifest.packageId;
+        if (packageId !== input.packageId) throw new AppError('INVALID_FILES_STRUCTURE', { reason: 'the package file names another package', id: input.packageId });
         // A package speaks for the organisation it was signed for: sending it in another's name is refused.
         if (report.manifest.organisation.inn !== organisation.inn) {
           throw new AppError('ORGANISATION_MISMATCH', { packageInn: report.manifest.organisation.inn, chosenInn: organisation.inn }, {
@@ -228,8 +272,8 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
           });
         }
         // The row says «В очереди» before the outbox may send it and report «Отправлен».
-        context.records?.markQueued({ packageId, packagePath: input.packagePath, typeCode: input.typeCode, title: input.title });
-        return service.outbox.submit({ packagePath: input.packagePath, packageId, typeCode: input.typeCode, title: input.title, organisationOid: organisation.organisationOid, trainingOutcome: input.trainingOutcome });
+        context.records?.markQueued({ packageId, packagePath, typeCode: input.typeCode, title: input.title });
+        return service.outbox.submit({ packagePath, packageId, typeCode: input.typeCode, title: input.title, organisationOid: organisation.organisationOid, trainingOutcome: input.trainingOutcome });
       },
       'outbox:list': async () => cabinet().outbox.list(),
       'orders:list': () => cabinet().listOrders(),
@@ -239,7 +283,7 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
         await makePrivateFolder(directory);
         const target = path.join(directory, safeEntryName(input.name));
         await writeFileAtomic(target, bytes, { mode: privateFileMode });
-        return { path: target };
+        return { fileId: files().output(target), name: path.basename(target) };
       },
       // Live and kept; without a session or network, the copy kept for the working organisation.
       'licenses:list': () => cabinet().list('licenses'),

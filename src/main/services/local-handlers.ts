@@ -3,7 +3,6 @@
  * journal, settings, trust anchors, files in the data folder — and the journal lines written around
  * the calls that act (login, signing, sending, verification).
  */
-import path from 'node:path';
 import type { ApiHandlers, ApiInput, ApiMethod, ApiOutput, AppSettings } from '../../shared/api';
 import type { JournalAction } from '../../shared/journal';
 import { AppError } from '../../shared/errors';
@@ -14,6 +13,7 @@ import type { PackageRecords } from './package-records';
 import type { StoreDatabase } from '../store/database';
 import { readSettings, writeSettings } from './settings';
 import type { NativeDialogs } from './native-dialogs';
+import type { FileHandles } from './file-handles';
 import { trustedModulePath } from '../token/module-trust';
 import { describeTrustAnchors, importTrustAnchor, removeTrustAnchor } from './trust-store';
 
@@ -27,6 +27,8 @@ export interface LocalContext {
   store?: StoreDatabase | undefined;
   /** The system's file dialogs (the desktop app only). */
   dialogs?: NativeDialogs | undefined;
+  /** The handles the UI names files by (made by createHandlers over the data folder). */
+  fileHandles?: (() => FileHandles) | undefined;
 }
 
 export type LocalMethod =
@@ -57,6 +59,7 @@ export function createLocalHandlers(context: LocalContext): Pick<ApiHandlers, Lo
   const records = () => required(context.records, 'local database');
   const journal = () => required(context.journal, 'journal');
   const dataDir = () => required(context.dataDir, 'data folder');
+  const files = () => required(context.fileHandles, 'file handles')();
   const settingsSource = () => context.store ?? dataDir();
   const appSettings = async (): Promise<AppSettings> => ({ ...readSettings(settingsSource()), trustAnchors: await describeTrustAnchors(dataDir()) });
 
@@ -105,11 +108,12 @@ export function createLocalHandlers(context: LocalContext): Pick<ApiHandlers, Lo
       return appSettings();
     },
     'trust:import': async (input) => {
+      const staged = files().resolve(input.fileId, 'staged');
       await journal().recordOutcome(
         'trust.import',
-        () => importTrustAnchor(dataDir(), input.path),
+        () => importTrustAnchor(dataDir(), staged.path),
         (anchor) => ({ object: anchor.subject, details: { sha256: anchor.sha256 } }),
-        { object: path.basename(input.path) },
+        { object: staged.name },
       );
       return appSettings();
     },
@@ -118,7 +122,12 @@ export function createLocalHandlers(context: LocalContext): Pick<ApiHandlers, Lo
       journal().record('trust.remove', { result: removed ? 'ok' : 'error', details: { sha256: input.sha256 } });
       return appSettings();
     },
-    'files:read': (input) => readDataFile(dataDir(), input.path),
+    // Only a file main gave a handle for, and still only inside the data folder (links resolved).
+    'files:read': async (input) => {
+      const file = files().resolve(input.fileId);
+      const read = await readDataFile(dataDir(), file.path);
+      return { ...read, name: file.name, mediaType: file.mediaType };
+    },
   };
 }
 
@@ -167,15 +176,15 @@ export function withJournal(handlers: ApiHandlers, journal: JournalService | und
       journal,
       handlers['signatures:sign'],
       'signature.sign',
-      (input, signed) => ({ object: signed.map((file) => path.basename(file.file)).join(', '), details: { files: signed.length, certificate: input.certificate, attached: input.attached === true } }),
-      (input) => ({ object: input.files.map((file) => path.basename(file)).join(', '), details: { files: input.files.length, certificate: input.certificate } }),
+      (input, signed) => ({ object: signed.map((file) => file.name).join(', '), details: { files: signed.length, certificate: input.certificate, attached: input.attached === true } }),
+      (input) => ({ details: { files: input.files.length, certificate: input.certificate } }),
     ),
     'signatures:verify': journaled<'signatures:verify'>(
       journal,
       handlers['signatures:verify'],
       'signature.verify',
-      (input, report) => ({ object: path.basename(input.signaturePath), details: { indication: report.indication, subIndication: report.subIndication } }),
-      (input) => ({ object: path.basename(input.signaturePath) }),
+      (_input, report) => ({ object: report.signatureName, details: { indication: report.indication, subIndication: report.subIndication } }),
+      (input) => ({ details: { signatureFileId: input.signatureFileId } }),
     ),
     'packages:build': journaled<'packages:build'>(
       journal,
@@ -189,7 +198,7 @@ export function withJournal(handlers: ApiHandlers, journal: JournalService | und
       handlers['outbox:submit'],
       'package.submit',
       (input, item) => ({ object: input.title, details: { outboxItem: item.id, state: item.state } }),
-      (input) => ({ object: input.title, details: { packagePath: path.basename(input.packagePath) } }),
+      (input) => ({ object: input.title, details: { packageId: input.packageId } }),
     ),
   };
 }

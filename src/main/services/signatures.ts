@@ -12,6 +12,7 @@ import { addCadesSigner, createCadesSignature, signatureBytesFrom, signatureToPe
 import { digestFile, fileError, type ByteProgress } from '../core/crypto/digest';
 import { signatureDigestNames, verifyCades } from '../core/crypto/verify';
 import { writeFileAtomic } from '../core/files/atomic-write';
+import { makePrivateFolder, privateFileMode } from '../core/files/private-files';
 
 /** Attached signatures carry the content in memory; beyond this, detached is the only sensible form. */
 export const attachedContentLimit = 256 * 1024 * 1024;
@@ -30,6 +31,8 @@ export interface SignFilesRequest {
   attached?: boolean;
   pem?: boolean;
   outDir?: string | undefined;
+  /** Where each file's signature goes (the app: the data folder under the file's shown name); else `signaturePathFor`. */
+  signaturePathOf?: ((file: string, index: number) => string) | undefined;
   onProgress?: (progress: FileProgress) => void;
   signal?: AbortSignal;
   /** Files signed at once; the token serialises its part, reading and writing overlap. */
@@ -83,9 +86,14 @@ export async function signFile(file: string, request: Omit<SignFilesRequest, 'fi
   }
   if (request.signal?.aborted === true) throw new AppError('OPERATION_CANCELLED');
   const signature = await createCadesSignature({ signer: request.signer, contentDigest: digest, content });
-  const signaturePath = signaturePathFor(file, request.outDir);
-  if (request.outDir !== undefined) await mkdir(request.outDir, { recursive: true }).catch((error: unknown) => Promise.reject(fileError(error, request.outDir as string)));
-  await writeFileAtomic(signaturePath, request.pem === true ? signatureToPem(signature) : signature);
+  const signaturePath = request.signaturePathOf?.(file, request.index ?? 0) ?? signaturePathFor(file, request.outDir);
+  // The app's signatures go into its data folder, which only the user may open (0700 folders, 0600 files).
+  const inDataFolder = request.signaturePathOf !== undefined;
+  if (request.outDir !== undefined || inDataFolder) {
+    const folder = path.dirname(signaturePath);
+    await (inDataFolder ? makePrivateFolder(folder) : mkdir(folder, { recursive: true })).catch((error: unknown) => Promise.reject(fileError(error, folder)));
+  }
+  await writeFileAtomic(signaturePath, request.pem === true ? signatureToPem(signature) : signature, inDataFolder ? { mode: privateFileMode } : undefined);
   return { file, signaturePath, size, sha256: Buffer.from(digest).toString('hex') };
 }
 
@@ -123,6 +131,8 @@ export interface VerifyFileRequest {
   trustAnchors?: readonly Uint8Array[];
   crls?: readonly Uint8Array[];
   requireRevocation?: boolean;
+  /** Look for the content next to a `.sig` when none is named (the command line); the app names it or has none. */
+  findContent?: boolean;
   onProgress?: (progress: ByteProgress) => void;
 }
 
@@ -144,7 +154,7 @@ export async function contentPathFor(signaturePath: string, explicit?: string): 
 /** Verifies a signature file against its content file (streamed) or its attached content. */
 export async function verifySignatureFile(request: VerifyFileRequest): Promise<VerificationReport & { contentPath: string | undefined }> {
   const signature = await readWhole(request.signaturePath, signatureFileLimit);
-  const contentPath = await contentPathFor(request.signaturePath, request.contentPath);
+  const contentPath = request.findContent === false ? request.contentPath : await contentPathFor(request.signaturePath, request.contentPath);
   let contentDigests;
   if (contentPath !== undefined) {
     // SHA-256 always, so that the report names the document it is about (contentSha256).

@@ -2,6 +2,8 @@
  * Numbered migrations of the local database. A migration is never edited once released; changes
  * come as the next number.
  */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type Database from 'better-sqlite3';
 
 export interface Migration {
@@ -142,9 +144,54 @@ CREATE INDEX outbox_queue ON outbox(created_at);
 CREATE INDEX outbox_order ON outbox(order_id) WHERE order_id IS NOT NULL;
 `;
 
+/**
+ * 5: handles for files (src/main/store/file-handles.ts). The UI names files only by handles, so the
+ * attachments of drafts and packages, kept as paths before, become handles of staged files — for a
+ * path inside the data folder (the document store) only: a path elsewhere was never the app's to
+ * read, and the attachment is dropped (the form then asks for the document again).
+ */
+function fileHandles(database: Database.Database): void {
+  database.exec(`
+CREATE TABLE file_handles (
+  id TEXT PRIMARY KEY CHECK (id GLOB 'stg_*' OR id GLOB 'out_*'), path TEXT NOT NULL, name TEXT NOT NULL,
+  media_type TEXT NOT NULL, created_at TEXT NOT NULL
+);`);
+  const dataDir = path.dirname(path.resolve(database.name));
+  const now = new Date().toISOString();
+  const insert = database.prepare('INSERT INTO file_handles (id, path, name, media_type, created_at) VALUES (?, ?, ?, ?, ?)');
+  const media = database.prepare('SELECT media_type FROM documents WHERE path = ?');
+  const convert = (attachments: string): string => {
+    const list = JSON.parse(attachments) as unknown;
+    if (!Array.isArray(list)) return '[]';
+    const converted = [];
+    for (const item of list as Array<Record<string, unknown>>) {
+      if (typeof item !== 'object' || item === null) continue;
+      if (typeof item.fileId === 'string') {
+        converted.push(item);
+        continue;
+      }
+      if (typeof item.path !== 'string') continue;
+      const relative = path.relative(dataDir, path.resolve(item.path));
+      if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) continue;
+      const id = `stg_${randomBytes(16).toString('base64url')}`;
+      const name = typeof item.fileName === 'string' ? item.fileName : path.basename(item.path);
+      const mediaType = (media.get(item.path) as { media_type: string } | undefined)?.media_type ?? 'application/octet-stream';
+      insert.run(id, item.path, name, mediaType, now);
+      converted.push({ ...Object.fromEntries(Object.entries(item).filter(([key]) => key !== 'path')), fileId: id });
+    }
+    return JSON.stringify(converted);
+  };
+  for (const table of ['drafts', 'packages'] as const) {
+    const rows = database.prepare(`SELECT id, attachments FROM ${table}`).all() as Array<{ id: string; attachments: string }>;
+    const update = database.prepare(`UPDATE ${table} SET attachments = ? WHERE id = ?`);
+    for (const row of rows) update.run(convert(row.attachments), row.id);
+  }
+}
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', up: (database) => database.exec(initial) },
   { version: 2, name: 'package-sources', up: (database) => database.exec(packageSources) },
   { version: 3, name: 'offline-lists', up: (database) => database.exec(offlineLists) },
   { version: 4, name: 'outbox-queue', up: (database) => database.exec(outboxQueue) },
+  { version: 5, name: 'file-handles', up: fileHandles },
 ];

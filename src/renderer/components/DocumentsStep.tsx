@@ -17,7 +17,8 @@ import { useTr } from '../i18n/locale';
 /** A file attached in the wizard. */
 export interface WizardFile {
   role: string;
-  path: string;
+  /** The staged file's handle (main keeps the file). */
+  fileId: string;
   fileName: string;
   documentDate?: string | undefined;
   inspection?: DocumentInspection | undefined;
@@ -62,8 +63,8 @@ export function DocumentsStep({ entry, files, onChange, problems }: DocumentsSte
     try {
       const staged = await stageFile(file);
       if (!staged.ok) return setError(staged.error);
-      const inspection = await callApi('documents:inspect', { path: staged.value.path, fileName: file.name });
-      const added: WizardFile = { role, path: staged.value.path, fileName: file.name, inspection: inspection.ok ? inspection.value : undefined };
+      const inspection = await callApi('documents:inspect', { fileId: staged.value.fileId, fileName: staged.value.name });
+      const added: WizardFile = { role, fileId: staged.value.fileId, fileName: staged.value.name, inspection: inspection.ok ? inspection.value : undefined };
       onChange([...files.filter((item) => multiple || item.role !== role), added]);
     } finally {
       setUploading(undefined);

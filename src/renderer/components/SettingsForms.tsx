@@ -99,7 +99,7 @@ export function TrustAnchorsForm({ settings, onChange }: { settings: AppSettings
     setError(undefined);
     const staged = await stageFile(file);
     if (!staged.ok) return setError(staged.error);
-    const result = await callApi('trust:import', { path: staged.value.path });
+    const result = await callApi('trust:import', { fileId: staged.value.fileId });
     if (!result.ok) return setError(result.error);
     onChange(result.value);
   };

@@ -32,7 +32,7 @@ export function PackageDetailsPage({ id }: { id: string }) {
     setError(undefined);
     const file = await callApi('orders:file', { orderId: record.orderId, name });
     if (!file.ok) return setError(file.error);
-    const bytes = await callApi('files:read', { path: file.value.path });
+    const bytes = await callApi('files:read', { fileId: file.value.fileId });
     if (!bytes.ok) return setError(bytes.error);
     saveBase64(bytes.value.name, bytes.value.mediaType, bytes.value.contentBase64);
   };
@@ -40,7 +40,7 @@ export function PackageDetailsPage({ id }: { id: string }) {
     setError(undefined);
     const copy = await callApi('packages:stamped-copy', { id: record.id });
     if (!copy.ok) return setError(copy.error);
-    const bytes = await callApi('files:read', { path: copy.value.path });
+    const bytes = await callApi('files:read', { fileId: copy.value.fileId });
     if (!bytes.ok) return setError(bytes.error);
     saveBase64(bytes.value.name, bytes.value.mediaType, bytes.value.contentBase64);
   };
@@ -54,7 +54,7 @@ export function PackageDetailsPage({ id }: { id: string }) {
   const send = async (): Promise<void> => {
     if (record.filePath === undefined) return;
     setBusy(true);
-    const result = await callApi('outbox:submit', { packagePath: record.filePath, typeCode: record.typeCode, title: record.title });
+    const result = await callApi('outbox:submit', { packageId: record.id, typeCode: record.typeCode, title: record.title });
     setBusy(false);
     if (!result.ok) setError(result.error);
     reload();

@@ -37,7 +37,7 @@ const outcomeTexts: Record<CheckOutcome, { text: string; color: string }> = {
 export function SignatureCheckPage() {
   const tr = useTr();
   const [files, setFiles] = useState<File[]>([]);
-  const [report, setReport] = useState<(VerificationReport & { pdfReportPath?: string | undefined }) | undefined>();
+  const [report, setReport] = useState<(VerificationReport & { pdfReportFileId?: string | undefined }) | undefined>();
   const [error, setError] = useState<ErrorData | undefined>();
   const [busy, setBusy] = useState(false);
 
@@ -52,13 +52,13 @@ export function SignatureCheckPage() {
     try {
       const stagedSignature = await stageFile(signature);
       if (!stagedSignature.ok) return setError(stagedSignature.error);
-      let contentPath: string | undefined;
+      let contentFileId: string | undefined;
       if (content !== undefined) {
         const stagedContent = await stageFile(content);
         if (!stagedContent.ok) return setError(stagedContent.error);
-        contentPath = stagedContent.value.path;
+        contentFileId = stagedContent.value.fileId;
       }
-      const result = await callApi('signatures:verify', { signaturePath: stagedSignature.value.path, contentPath, pdfReport: true });
+      const result = await callApi('signatures:verify', { signatureFileId: stagedSignature.value.fileId, ...(contentFileId === undefined ? {} : { contentFileId }), pdfReport: true });
       if (result.ok) setReport(result.value);
       else setError(result.error);
     } finally {
@@ -66,8 +66,8 @@ export function SignatureCheckPage() {
     }
   };
 
-  const saveReport = async (reportPath: string): Promise<void> => {
-    const file = await callApi('files:read', { path: reportPath });
+  const saveReport = async (reportFileId: string): Promise<void> => {
+    const file = await callApi('files:read', { fileId: reportFileId });
     if (file.ok) saveBase64(file.value.name, file.value.mediaType, file.value.contentBase64);
     else setError(file.error);
   };
@@ -112,8 +112,8 @@ export function SignatureCheckPage() {
             </Space>
           }
           extra={
-            report.pdfReportPath !== undefined && (
-              <Button onClick={() => void saveReport(report.pdfReportPath ?? '')}>{tr('Сохранить протокол в PDF', 'Save the PDF protocol')}</Button>
+            report.pdfReportFileId !== undefined && (
+              <Button onClick={() => void saveReport(report.pdfReportFileId ?? '')}>{tr('Сохранить протокол в PDF', 'Save the PDF protocol')}</Button>
             )
           }
         >

@@ -29,7 +29,7 @@ function newer(known: OutboxItem, candidate: OutboxItem | undefined): OutboxItem
 }
 
 function attachedFiles(files: WizardFile[]) {
-  return files.map((file) => ({ role: file.role, path: file.path, fileName: file.fileName, ...(file.documentDate ? { documentDate: file.documentDate } : {}) }));
+  return files.map((file) => ({ role: file.role, fileId: file.fileId, fileName: file.fileName, ...(file.documentDate ? { documentDate: file.documentDate } : {}) }));
 }
 
 
@@ -63,7 +63,7 @@ function ReviewSummary({ entry, title, data, files }: { entry: CatalogEntry; tit
         {files.length === 0 ? '—' : (
           <ul style={{ margin: 0, paddingLeft: 18 }}>
             {files.map((file) => (
-              <li key={file.path}>
+              <li key={file.fileId}>
                 {entry.documents.find((document) => document.role.code === file.role)?.role.title ?? file.role}: {file.fileName}
               </li>
             ))}
@@ -117,12 +117,12 @@ export function WizardPage() {
   const [draftId] = useState<string>(() => route.draftId ?? crypto.randomUUID());
   const signing = useRef(false);
   const [replacesPackageId, setReplaces] = useState<string | undefined>();
-  const [rendered, setRendered] = useState<{ pdfPath: string } | undefined>();
+  const [rendered, setRendered] = useState<{ pdfFileId: string } | undefined>();
   const [error, setError] = useState<ErrorData | undefined>();
   const [signer, setSigner] = useState<Partial<SignerChoice>>({});
   const [attempt, setAttempt] = useState(0);
   const [progress, setProgress] = useState<{ done: number; total: number; stage: string } | undefined>();
-  const [built, setBuilt] = useState<{ packageId: string; packagePath: string } | undefined>();
+  const [built, setBuilt] = useState<{ packageId: string } | undefined>();
   const [sent, setSent] = useState<OutboxItem | undefined>();
   const [trainingOutcome, setTrainingOutcome] = useState<'approved' | 'needs-rework' | 'rejected'>('approved');
   const [busy, setBusy] = useState(false);
@@ -161,7 +161,7 @@ export function WizardPage() {
         if (found === undefined) return;
         setTitle(draft.title);
         setData(draft.data as Data);
-        setFiles(draft.files.map((file) => ({ ...file, fileName: file.fileName ?? file.path.split(/[\\/]/).pop() ?? file.path })));
+        setFiles(draft.files.map((file) => ({ ...file, fileName: file.fileName ?? 'Документ' })));
         setReplaces(draft.replacesPackageId);
         setEntry(found);
         setStep(1);
@@ -237,7 +237,7 @@ export function WizardPage() {
     if (checked.ok) setProblems(checked.value);
     const result = await callApi('forms:render', { typeCode: entry.code, data, files: attachedFiles(files) });
     if (!result.ok) return setError(result.error);
-    setRendered({ pdfPath: result.value.pdfPath });
+    setRendered({ pdfFileId: result.value.pdfFileId });
   };
 
   const sign = async (): Promise<void> => {
@@ -269,7 +269,7 @@ export function WizardPage() {
       setAttempt((value) => value + 1);
       return setError(withPinAdvice(result.error));
     }
-    setBuilt({ packageId: result.value.packageId, packagePath: result.value.packagePath });
+    setBuilt({ packageId: result.value.packageId });
     setStep(5);
   };
 
@@ -277,7 +277,7 @@ export function WizardPage() {
     if (entry === undefined || built === undefined) return;
     setBusy(true);
     setError(undefined);
-    const result = await callApi('outbox:submit', { packagePath: built.packagePath, typeCode: entry.code, title: title || entry.title, ...(cabinet?.profile.kind === 'stand' ? { trainingOutcome } : {}) });
+    const result = await callApi('outbox:submit', { packageId: built.packageId, typeCode: entry.code, title: title || entry.title, ...(cabinet?.profile.kind === 'stand' ? { trainingOutcome } : {}) });
     setBusy(false);
     if (!result.ok) return setError(result.error);
     setSent(newer(result.value, latestOutbox.current.find((item) => item.id === result.value.id)));
@@ -387,7 +387,7 @@ export function WizardPage() {
             {rendered !== undefined && (
               <Button
                 onClick={() =>
-                  void callApi('files:read', { path: rendered.pdfPath }).then((result) => result.ok && saveBase64(result.value.name, result.value.mediaType, result.value.contentBase64))
+                  void callApi('files:read', { fileId: rendered.pdfFileId }).then((result) => result.ok && saveBase64(result.value.name, result.value.mediaType, result.value.contentBase64))
                 }
               >
                 {tr('Сохранить PDF', 'Save PDF')}

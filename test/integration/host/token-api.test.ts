@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,19 +49,26 @@ describe('token and signature calls over the browser-mode host', () => {
     expect(certificates.value?.map((item) => [item.idHex, item.status, item.summary.owner])).toEqual([['01', 'valid', 'Иванова Мария Петровна']]);
   });
 
-  it('signs a file with the PIN, verifies it with a PDF report, and maps a wrong PIN', async () => {
+  it('signs a staged file with the PIN, verifies it with a PDF report, and maps a wrong PIN', async () => {
     const file = path.join(dir, 'отчёт.xml');
     writeFileSync(file, '<report>добыча</report>');
-    const wrong = await call('signatures:sign', { files: [file], certificate: 'id:01', pin: '000000' });
+    // Files reach the app as the browser stages a dropped file: bytes in, a handle back.
+    const stage = async (source: string): Promise<string> => (await call<{ fileId: string }>('files:stage', { name: path.basename(source), contentBase64: readFileSync(source).toString('base64') })).value?.fileId ?? '';
+    const staged = await stage(file);
+    const wrong = await call('signatures:sign', { files: [staged], certificate: 'id:01', pin: '000000' });
     expect(wrong.error?.code).toBe('PIN_INCORRECT');
-    const signed = await call<Array<{ signaturePath: string }>>('signatures:sign', { files: [file], certificate: 'id:01', pin: userPin });
-    expect(signed.value?.[0]?.signaturePath).toBe(`${file}.sig`);
-    const pdfReportPath = path.join(dir, 'протокол.pdf');
-    const verified = await call<{ indication: string; subIndication?: string }>('signatures:verify', { signaturePath: `${file}.sig`, trustAnchorPaths: [pki.rootPath], pdfReportPath });
+    const signed = await call<Array<{ name: string; signatureFileId: string; signatureName: string }>>('signatures:sign', { files: [staged], certificate: 'id:01', pin: userPin });
+    expect(signed.value?.[0]).toMatchObject({ name: 'отчёт.xml', signatureName: 'отчёт.xml.sig' });
+    const signatureFileId = signed.value?.[0]?.signatureFileId ?? '';
+    const root = await stage(pki.rootPath);
+    const verified = await call<{ indication: string; subIndication?: string; pdfReportFileId?: string }>('signatures:verify', { signatureFileId, contentFileId: staged, trustAnchorFileIds: [root], pdfReport: true });
     // The token holds no CA certificates, so the chain ends at the signer: the verdict says so.
     expect([verified.value?.indication, verified.value?.subIndication]).toEqual(['INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND']);
-    const withChain = await call<{ indication: string }>('signatures:verify', { signaturePath: `${file}.sig`, trustAnchorPaths: [pki.rootPath, pki.intermediatePath] });
+    const withChain = await call<{ indication: string }>('signatures:verify', { signatureFileId, contentFileId: staged, trustAnchorFileIds: [root, await stage(pki.intermediatePath)] });
     expect(withChain.value?.indication).toBe('TOTAL_PASSED');
+    const report = await call<{ name: string; contentBase64: string }>('files:read', { fileId: verified.value?.pdfReportFileId ?? '' });
+    const pdfReportPath = path.join(dir, report.value?.name ?? 'протокол.pdf');
+    writeFileSync(pdfReportPath, Buffer.from(report.value?.contentBase64 ?? '', 'base64'));
     expect(spawnSync('pdftotext', [pdfReportPath, '-'], { encoding: 'utf8' }).stdout).toContain('Протокол проверки электронной подписи');
   });
 

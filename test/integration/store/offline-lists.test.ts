@@ -17,7 +17,7 @@ import type { LocalTokenService } from '../../../src/main/token/token-service';
 import { AppError } from '../../../src/shared/errors';
 import { startStand, type RunningStand } from '../../../src/stand/server';
 import { loadTestPki, type TestPki } from '../../fixtures/pki';
-import { call, expectNoSecretsIn, failure, makeToken, until } from '../../support/app-workplace';
+import { call, expectNoSecretsIn, failure, makeToken, stage, until } from '../../support/app-workplace';
 
 const pin = '592846';
 /** ООО «Недра Севера»: the only organisation of Иванова on the stand. */
@@ -118,7 +118,7 @@ describe('licenses, report deadlines and notifications without a session or netw
   it('keeps what the cabinet lists for the organisation, and answers from it when the cabinet goes away mid-session', async () => {
     online = true;
     const app = open();
-    await call(app, 'trust:import', { path: pki.rootPath });
+    await call(app, 'trust:import', { fileId: await stage(app, pki.rootPath) });
     const state = await call(app, 'cabinet:login-signature', { certificate: 'id:01', pin });
     expect(state.organisation?.organisationOid).toBe(sever);
     live = await lists(app);

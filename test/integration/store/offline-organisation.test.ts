@@ -4,7 +4,7 @@
  * packages are signed with its requisites and queued; after the next login the package goes out
  * exactly once.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import type { LocalTokenService } from '../../../src/main/token/token-service';
 import { AppError } from '../../../src/shared/errors';
 import { startStand, type RunningStand } from '../../../src/stand/server';
 import { loadTestPki, type TestPki } from '../../fixtures/pki';
-import { call, expectNoSecretsIn, failure, makeToken, until } from '../../support/app-workplace';
+import { call, expectNoSecretsIn, failure, makeToken, readBack, stage, until } from '../../support/app-workplace';
 import { sampleData } from '../../unit/catalog/sample-forms';
 
 const pin = '481627';
@@ -79,7 +79,7 @@ afterAll(async () => {
 
 const entry = findCatalogEntry('report.extraction');
 const formData = () => (entry === undefined ? {} : sampleData(entry));
-const files = () => [{ role: 'report-file', path: reportXml, fileName: 'Отчёт о добыче.xml' }];
+const files = async (app: AppServices) => [{ role: 'report-file', fileId: await stage(app, reportXml), fileName: 'Отчёт о добыче.xml' }];
 const title = 'Отчёт о добыче (подготовлен без сети)';
 
 describe('work without a session, for the organisation chosen at the last login', () => {
@@ -90,14 +90,14 @@ describe('work without a session, for the organisation chosen at the last login'
     const state = await call(app, 'cabinet:state', {});
     expect(state.organisation).toBeUndefined();
     expect(state.offlineOrganisation).toBeUndefined();
-    expect((await failure(call(app, 'forms:render', { typeCode: 'report.extraction', data: formData(), files: files() }))).code).toBe('ORGANISATION_NOT_CHOSEN');
-    await call(app, 'trust:import', { path: pki.rootPath });
+    expect((await failure(call(app, 'forms:render', { typeCode: 'report.extraction', data: formData(), files: await files(app) }))).code).toBe('ORGANISATION_NOT_CHOSEN');
+    await call(app, 'trust:import', { fileId: await stage(app, pki.rootPath) });
     // Logged in with two organisations and none chosen yet: still none (the person chooses).
     const loggedIn = await call(app, 'cabinet:login-signature', { certificate: 'id:02', pin });
     expect(loggedIn.roles).toHaveLength(2);
     expect(loggedIn.organisation).toBeUndefined();
     expect(loggedIn.offlineOrganisation).toBeUndefined();
-    expect((await failure(call(app, 'forms:render', { typeCode: 'report.extraction', data: formData(), files: files() }))).code).toBe('ORGANISATION_NOT_CHOSEN');
+    expect((await failure(call(app, 'forms:render', { typeCode: 'report.extraction', data: formData(), files: await files(app) }))).code).toBe('ORGANISATION_NOT_CHOSEN');
     const chosen = await call(app, 'cabinet:choose-organisation', { organisationOid: ural.oid });
     expect(chosen.organisation).toMatchObject({ organisationOid: ural.oid, inn: ural.inn, role: 'employee' });
     // Logged in: the organisation is live, not the offline one.
@@ -118,25 +118,25 @@ describe('work without a session, for the organisation chosen at the last login'
     // The cabinet really is out of reach.
     expect((await failure(call(app, 'cabinet:login-signature', { certificate: 'id:02', pin }))).code).toBe('CABINET_UNREACHABLE');
 
-    const rendered = await call(app, 'forms:render', { typeCode: 'report.extraction', data: formData(), files: files() });
-    const xml = readFileSync(rendered.xmlPath, 'utf8');
+    const rendered = await call(app, 'forms:render', { typeCode: 'report.extraction', data: formData(), files: await files(app) });
+    const xml = (await readBack(app, rendered.xmlFileId)).toString('utf8');
     expect(xml).toContain(ural.inn);
     expect(xml).toContain(ural.ogrn);
 
-    const built = await call(app, 'packages:build', { typeCode: 'report.extraction', title, data: formData(), files: files(), certificate: 'id:02', pin });
+    const built = await call(app, 'packages:build', { typeCode: 'report.extraction', title, data: formData(), files: await files(app), certificate: 'id:02', pin });
     packageId = built.packageId;
     expect(built.manifest.organisation).toMatchObject({ inn: ural.inn, ogrn: ural.ogrn, name: ural.name });
-    const inspected = await call(app, 'packages:inspect', { path: built.packagePath });
+    const inspected = await call(app, 'packages:inspect', { fileId: built.fileId });
     expect(inspected.manifest?.organisation.inn).toBe(ural.inn);
     expect(inspected.problems).toEqual([]);
     expect((await call(app, 'packages:get', { id: packageId })).package).toMatchObject({ status: 'signed', organisationOid: ural.oid });
     // The offline organisation's packages are the ones listed.
     expect((await call(app, 'packages:list', {})).items.map((item) => item.id)).toEqual([packageId]);
 
-    const item = await call(app, 'outbox:submit', { packagePath: built.packagePath, typeCode: 'report.extraction', title });
+    const item = await call(app, 'outbox:submit', { packageId: built.packageId, typeCode: 'report.extraction', title });
     expect(item).toMatchObject({ state: 'waiting', organisationOid: ural.oid, attempts: 0 });
     // Queued twice is one item.
-    expect((await call(app, 'outbox:submit', { packagePath: built.packagePath, typeCode: 'report.extraction', title })).id).toBe(item.id);
+    expect((await call(app, 'outbox:submit', { packageId: built.packageId, typeCode: 'report.extraction', title })).id).toBe(item.id);
     await app.cabinet.outbox.idle();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await call(app, 'outbox:list', {})).toMatchObject([{ id: item.id, state: 'waiting', attempts: 0, orderId: undefined }]);
@@ -163,8 +163,7 @@ describe('work without a session, for the organisation chosen at the last login'
     expect((await call(app, 'outbox:list', {}))[0]?.attempts).toBe(0);
     // Working for the other organisation, the package signed for АО «Уральские недра» is not sent in its name.
     await call(app, 'cabinet:choose-organisation', { organisationOid: '2000001' });
-    const record = (await call(app, 'packages:get', { id: packageId })).package;
-    const mismatch = await failure(call(app, 'outbox:submit', { packagePath: record.filePath ?? '', typeCode: 'report.extraction', title }));
+    const mismatch = await failure(call(app, 'outbox:submit', { packageId, typeCode: 'report.extraction', title }));
     expect(mismatch.code).toBe('ORGANISATION_MISMATCH');
     expect(mismatch.message).toContain(`ИНН ${ural.inn}`);
     expect(mismatch.message).toContain('Выберите организацию пакета');
@@ -187,7 +186,7 @@ describe('work without a session, for the organisation chosen at the last login'
     online = true;
     const folder = path.join(dir, 'single');
     const first = open(folder);
-    await call(first, 'trust:import', { path: pki.rootPath });
+    await call(first, 'trust:import', { fileId: await stage(first, pki.rootPath) });
     const loggedIn = await call(first, 'cabinet:login-signature', { certificate: 'id:01', pin });
     expect(loggedIn.organisation?.fullName).toBe('ООО «Недра Севера»');
     await call(first, 'cabinet:logout', {});
@@ -200,7 +199,7 @@ describe('work without a session, for the organisation chosen at the last login'
     // Another cabinet knows nothing of the stand's organisation.
     const elsewhere = await call(second, 'cabinet:set-profile', { kind: 'url', url: 'http://127.0.0.1:9/' });
     expect(elsewhere.offlineOrganisation).toBeUndefined();
-    expect((await failure(call(second, 'forms:render', { typeCode: 'report.extraction', data: formData(), files: files() }))).code).toBe('ORGANISATION_NOT_CHOSEN');
+    expect((await failure(call(second, 'forms:render', { typeCode: 'report.extraction', data: formData(), files: await files(second) }))).code).toBe('ORGANISATION_NOT_CHOSEN');
     expect((await call(second, 'cabinet:set-profile', { kind: 'stand' })).offlineOrganisation?.inn).toBe('1101012340');
     await second.close();
   });

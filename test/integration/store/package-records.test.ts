@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import type { LocalTokenService } from '../../../src/main/token/token-service';
 import type { ApiEventName } from '../../../src/shared/api';
 import type { PackageStatus } from '../../../src/shared/cabinet';
 import { loadTestPki, type TestPki } from '../../fixtures/pki';
-import { call, failure, makeToken, until } from '../../support/app-workplace';
+import { call, failure, makeToken, stage, until } from '../../support/app-workplace';
 import { sampleData } from '../../unit/catalog/sample-forms';
 
 // A PIN no timestamp, id or registration number would contain by chance.
@@ -44,6 +44,7 @@ beforeAll(async () => {
     // The embedded stand processes in fractions of a second, as the e2e tests set it.
     environment: { NEDRADESK_STAND_STEP_MS: '150' },
   });
+  attached = [{ role: 'report-file', fileId: await stage(app, reportXml), fileName: 'Отчёт о добыче.xml' }];
 });
 
 afterAll(async () => {
@@ -53,7 +54,9 @@ afterAll(async () => {
 
 const entry = findCatalogEntry('report.extraction');
 const formData = () => (entry === undefined ? {} : sampleData(entry));
-const files = () => [{ role: 'report-file', path: reportXml, fileName: 'Отчёт о добыче.xml' }];
+// The report staged once, as the UI stages a dropped file: drafts and packages keep its handle.
+let attached: Array<{ role: string; fileId: string; fileName: string }> = [];
+const files = () => attached;
 
 describe('the app services over the local database', () => {
   it('reads the embedded stand pace and scenario from the environment, ignoring nonsense', () => {
@@ -63,14 +66,14 @@ describe('the app services over the local database', () => {
   });
 
   it('imports a CA certificate as a trust anchor, refuses a personal certificate, and removes an anchor', async () => {
-    const imported = await call(app, 'trust:import', { path: pki.rootPath });
+    const imported = await call(app, 'trust:import', { fileId: await stage(app, pki.rootPath) });
     expect(imported.trustAnchors).toHaveLength(1);
     expect(imported.trustAnchors[0]?.subject).toContain('CN=');
     expect(Date.parse(imported.trustAnchors[0]?.notAfter ?? '')).toBeGreaterThan(Date.now());
-    const refused = await failure(call(app, 'trust:import', { path: pki.rsaSigner.certPath }));
+    const refused = await failure(call(app, 'trust:import', { fileId: await stage(app, pki.rsaSigner.certPath) }));
     expect(refused.code).toBe('TRUST_ANCHOR_NOT_CA');
     expect(refused.message).toMatch(/удостоверяющего центра/);
-    const withIntermediate = await call(app, 'trust:import', { path: pki.intermediatePath });
+    const withIntermediate = await call(app, 'trust:import', { fileId: await stage(app, pki.intermediatePath) });
     expect(withIntermediate.trustAnchors).toHaveLength(2);
     const intermediate = withIntermediate.trustAnchors.find((anchor) => anchor.sha256 !== imported.trustAnchors[0]?.sha256);
     const removed = await call(app, 'trust:remove', { sha256: intermediate?.sha256 ?? '' });
@@ -111,7 +114,7 @@ describe('the app services over the local database', () => {
     firstId = built.packageId;
     expect(built.packageId).toBe(built.manifest.packageId);
     const details = await call(app, 'packages:get', { id: built.packageId });
-    expect(details.package).toMatchObject({ status: 'signed', version: 1, typeCode: 'report.extraction', title: 'Отчёт о добыче за 2025 год', filePath: built.packagePath, organisationOid: '2000001', replacesPackageId: undefined });
+    expect(details.package).toMatchObject({ status: 'signed', version: 1, typeCode: 'report.extraction', title: 'Отчёт о добыче за 2025 год', filePath: expect.stringContaining(dataDir) as unknown, organisationOid: '2000001', replacesPackageId: undefined });
     expect(details.history.map((line) => line.status)).toEqual(['signed']);
     expect(details.order).toBeUndefined();
     expect(await call(app, 'drafts:list', {})).toEqual([]);
@@ -120,7 +123,7 @@ describe('the app services over the local database', () => {
 
   it('follows a submitted package through the status sync to «Требуется доработка» with the remarks', async () => {
     const details = await call(app, 'packages:get', { id: firstId });
-    const item = await call(app, 'outbox:submit', { packagePath: details.package.filePath ?? '', typeCode: 'report.extraction', title: details.package.title, trainingOutcome: 'needs-rework' });
+    const item = await call(app, 'outbox:submit', { packageId: firstId, typeCode: 'report.extraction', title: details.package.title, trainingOutcome: 'needs-rework' });
     expect(item.state).toBe('waiting');
     const reworked = await until(async () => {
       const current = await call(app, 'packages:get', { id: firstId });
@@ -155,7 +158,7 @@ describe('the app services over the local database', () => {
     expect(page.total).toBe(2);
     expect(page.counts).toEqual({ 'needs-rework': 1, signed: 1 });
     expect((await call(app, 'packages:list', { status: 'signed' })).items.map((record) => record.id)).toEqual([rebuilt.packageId]);
-    expect((await failure(call(app, 'packages:revise', { id: 'нет-такого' }))).code).toBe('PACKAGE_NOT_FOUND');
+    expect((await failure(call(app, 'packages:revise', { id: 'no-such-package' }))).code).toBe('PACKAGE_NOT_FOUND');
   });
 
   it('journals every action that matters and never the PIN, in the rows or the database file', async () => {
@@ -191,20 +194,29 @@ describe('the app services over the local database', () => {
     expect(exported.csv).not.toContain(pin);
   });
 
-  it('reads files in the data folder only: not outside it, not through a link pointing out', async () => {
-    const details = await call(app, 'packages:get', { id: firstId });
-    const read = await call(app, 'files:read', { path: details.package.filePath ?? '' });
+  it('reads files main produced by their handles only: not a path, not a handle it never gave, not through a link pointing out', async () => {
+    const built = await call(app, 'packages:build', { typeCode: 'report.extraction', title: 'Ещё один отчёт', data: formData(), files: files(), certificate: 'id:01', pin });
+    const read = await call(app, 'files:read', { fileId: built.fileId });
     expect(read.mediaType).toBe('application/zip');
     expect(Buffer.from(read.contentBase64, 'base64').subarray(0, 2).toString('latin1')).toBe('PK');
     const outside = path.join(dir, 'private.txt');
     writeFileSync(outside, 'не для чужих глаз');
-    const refused = await failure(call(app, 'files:read', { path: outside }));
+    expect((await failure(call(app, 'files:read', { path: outside }))).code).toBe('INVALID_INPUT');
+    expect((await failure(call(app, 'files:read', { fileId: outside }))).code).toBe('INVALID_INPUT');
+    const unknown = await failure(call(app, 'files:read', { fileId: 'out_AAAAAAAAAAAAAAAAAAAAAA' }));
+    expect(unknown.code).toBe('FILE_HANDLE_UNKNOWN');
+    expect(unknown.message).toMatch(/Выберите или перетащите файл заново/);
+    // A file main wrote, replaced afterwards by a link pointing out of the data folder, is not followed.
+    const copy = await call(app, 'packages:stamped-copy', { id: built.packageId });
+    const copyPath = path.join(dataDir, 'copies');
+    const [written] = readdirSync(copyPath, { recursive: true, withFileTypes: true }).filter((item) => item.isFile());
+    expect(written).toBeDefined();
+    const writtenPath = path.join(written?.parentPath ?? '', written?.name ?? '');
+    rmSync(writtenPath);
+    symlinkSync(outside, writtenPath);
+    const refused = await failure(call(app, 'files:read', { fileId: copy.fileId }));
     expect(refused.code).toBe('FILE_OUTSIDE_DATA_FOLDER');
     expect(refused.message).toMatch(/вне папки данных/);
-    expect((await failure(call(app, 'files:read', { path: path.join(dataDir, '..', 'private.txt') }))).code).toBe('FILE_OUTSIDE_DATA_FOLDER');
-    symlinkSync(outside, path.join(dataDir, 'link.txt'));
-    expect((await failure(call(app, 'files:read', { path: path.join(dataDir, 'link.txt') }))).code).toBe('FILE_OUTSIDE_DATA_FOLDER');
-    expect((await failure(call(app, 'files:read', { path: path.join(dataDir, 'нет-такого.pdf') }))).code).toBe('FILE_NOT_FOUND');
   });
 
   it('writes the logout to the journal with the person who left', async () => {

@@ -17,7 +17,7 @@ describe('local database', () => {
     expect(database.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(database.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = (database.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((row) => row.name);
-    expect(tables).toEqual(['cabinet_profiles', 'deadlines', 'documents', 'drafts', 'journal', 'licenses', 'notifications', 'organisations', 'outbox', 'packages', 'settings', 'status_history']);
+    expect(tables).toEqual(['cabinet_profiles', 'deadlines', 'documents', 'drafts', 'file_handles', 'journal', 'licenses', 'notifications', 'organisations', 'outbox', 'packages', 'settings', 'status_history']);
     expect(() => insertPackage(database, { id: 'p', organisationOid: 'нет такой', typeCode: 't', title: 'x', status: 'draft', filePath: null })).toThrow(/FOREIGN KEY/);
     database.close();
   });
