@@ -11,6 +11,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { createAppServices, type AppServices } from '../../src/main/services/app-services';
+import { openStore } from '../../src/main/store/database';
+import { migrations } from '../../src/main/store/migrations';
+import { putDocument, saveDraft } from '../../src/main/store/repositories';
 import type { LocalTokenService } from '../../src/main/token/token-service';
 import { apiInputs, fileIdPattern, type ApiMethod } from '../../src/shared/api';
 import type { ErrorData } from '../../src/shared/errors';
@@ -200,5 +203,45 @@ describe('the attacks that read or wrote files outside the data folder now get a
     expect((await failureOf('trust:import', { path: secretFile })).code).toBe('INVALID_INPUT');
     expect((await failureOf('packages:inspect', { path: secretFile })).code).toBe('INVALID_INPUT');
     expect((await failureOf('settings:set', { pkcs11Modules: [secretFile] })).code).toBe('INVALID_INPUT');
+  });
+});
+
+describe('attachments an earlier version kept as paths', () => {
+  it('become handles on the first start when inside the data folder, and are dropped when outside it', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'nedradesk-handles-migration-'));
+    const dataDir = path.join(root, 'data');
+    const outside = path.join(root, 'shadow');
+    writeFileSync(outside, 'root:$6$не-для-чужих-глаз', { mode: 0o600 });
+    // The database as version 4 left it: a draft whose attachments are paths (one planted from outside).
+    const earlier = openStore({ dataDir, migrations: migrations.filter((migration) => migration.version <= 4) });
+    const scan = Buffer.from('%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const stored = await putDocument(earlier, dataDir, scan, { originalName: 'Копия лицензии.pdf', mediaType: 'application/pdf' });
+    saveDraft(earlier, {
+      id: 'draft-1',
+      organisationOid: null,
+      typeCode: 'report.extraction',
+      title: 'Отчёт',
+      formData: {},
+      attachments: [
+        { role: 'license-copy', path: stored.path, fileName: 'Копия лицензии.pdf' },
+        { role: 'report-file', path: outside, fileName: 'отчёт.xml' },
+        { role: 'report-file', path: path.join(dataDir, '..', 'shadow') },
+      ],
+      replacesPackageId: null,
+    });
+    earlier.close();
+
+    const app = createAppServices({ mode: 'browser', version: 'test', dataDir, emit: () => undefined, launchTokenProcess: () => { throw new Error('no token process in this test'); }, cabinet: { startStand: () => Promise.reject(new Error('no stand in this test')) } });
+    try {
+      const draft = await call(app, 'drafts:get', { id: 'draft-1' });
+      expect(draft.files).toHaveLength(1);
+      expect(draft.files[0]).toMatchObject({ role: 'license-copy', fileName: 'Копия лицензии.pdf' });
+      expect(draft.files[0]?.fileId).toMatch(/^stg_/);
+      expect(JSON.stringify(draft)).not.toContain(root);
+      expect(await call(app, 'files:read', { fileId: draft.files[0]?.fileId ?? '' })).toMatchObject({ name: 'Копия лицензии.pdf', mediaType: 'application/pdf', contentBase64: scan.toString('base64') });
+    } finally {
+      await app.close();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
