@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { AppError } from '../../shared/errors';
-import type { Signer } from '../core/crypto/algorithms';
+import { digestBytes, type Signer } from '../core/crypto/algorithms';
 import { createCadesSignature } from '../core/crypto/cades';
 import type { CabinetErrorBody } from '../../shared/cabinet';
 import { cabinetAddressProblem, originOf } from '../../shared/cabinet-address';
@@ -139,7 +139,7 @@ export async function completeSignatureLogin(prepared: PreparedSignatureLogin, s
   if (parseLoginStatement(prepared.statement) === undefined) throw new AppError('LOGIN_CHALLENGE_INVALID', { reason: 'not a login statement' });
   const content = Buffer.from(prepared.statement, 'utf8');
   // Detached (no content inside): the signature is worth nothing without this exact statement.
-  const signature = await createCadesSignature({ signer, contentDigest: createHash('sha256').update(content).digest() });
+  const signature = await createCadesSignature({ signer, contentDigest: digestBytes(signer.algorithm.digest, content) });
   const response = await postForm(
     prepared.baseUrl,
     '/idp/signature/token',

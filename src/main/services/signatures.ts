@@ -7,7 +7,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { restsOnTrainingAuthority, type VerificationReport } from '../../shared/verification';
-import type { DigestName, Signer } from '../core/crypto/algorithms';
+import { digestBytes, type DigestName, type Signer } from '../core/crypto/algorithms';
 import { addCadesSigner, createCadesSignature, signatureBytesFrom, signatureToPem } from '../core/crypto/cades';
 import { digestFile, fileError, type ByteProgress } from '../core/crypto/digest';
 import { signatureDigestNames, verifyCades } from '../core/crypto/verify';
@@ -73,15 +73,21 @@ export async function signFile(file: string, request: Omit<SignFilesRequest, 'fi
   const report = (progress: ByteProgress): void => request.onProgress?.({ ...progress, file, index: request.index ?? 0, count: request.count ?? 1 });
   let content: Buffer | undefined;
   let digest: Uint8Array;
+  let sha256: Uint8Array;
   let size: number;
+  // The signer's digest (SHA-256, or Streebog for a GOST key) goes into the signature; SHA-256
+  // also names the document in results and the journal.
+  const digestName = request.signer.algorithm.digest;
   if (request.attached === true) {
     content = await readWhole(file, attachedContentLimit);
-    digest = createHash('sha256').update(content).digest();
+    digest = digestBytes(digestName, content);
+    sha256 = digestName === 'sha256' ? digest : createHash('sha256').update(content).digest();
     size = content.length;
     report({ done: size, total: size });
   } else {
-    const result = await digestFile(file, { onProgress: report, ...(request.signal ? { signal: request.signal } : {}) });
-    digest = result.digests.get('sha256') as Uint8Array;
+    const result = await digestFile(file, { digests: [...new Set<DigestName>(['sha256', digestName])], onProgress: report, ...(request.signal ? { signal: request.signal } : {}) });
+    digest = result.digests.get(digestName) as Uint8Array;
+    sha256 = result.digests.get('sha256') as Uint8Array;
     size = result.size;
   }
   if (request.signal?.aborted === true) throw new AppError('OPERATION_CANCELLED');
@@ -94,7 +100,7 @@ export async function signFile(file: string, request: Omit<SignFilesRequest, 'fi
     await (inDataFolder ? makePrivateFolder(folder) : mkdir(folder, { recursive: true })).catch((error: unknown) => Promise.reject(fileError(error, folder)));
   }
   await writeFileAtomic(signaturePath, request.pem === true ? signatureToPem(signature) : signature, inDataFolder ? { mode: privateFileMode } : undefined);
-  return { file, signaturePath, size, sha256: Buffer.from(digest).toString('hex') };
+  return { file, signaturePath, size, sha256: Buffer.from(sha256).toString('hex') };
 }
 
 /** Signs many files with one signer (one login), a few at a time, in input order of results. */
@@ -118,8 +124,9 @@ export async function signFiles(request: SignFilesRequest): Promise<SignedFile[]
 /** Adds a co-signature to an existing `.sig`, writing the result atomically. */
 export async function cosignFile(request: { signaturePath: string; contentPath: string; signer: Signer; outPath?: string | undefined; pem?: boolean }): Promise<{ signaturePath: string }> {
   const existing = signatureBytesFrom(await readWhole(request.signaturePath, signatureFileLimit));
-  const { digests } = await digestFile(request.contentPath);
-  const cosigned = await addCadesSigner(existing, { signer: request.signer, contentDigest: digests.get('sha256') as Uint8Array });
+  const digestName = request.signer.algorithm.digest;
+  const { digests } = await digestFile(request.contentPath, { digests: [digestName] });
+  const cosigned = await addCadesSigner(existing, { signer: request.signer, contentDigest: digests.get(digestName) as Uint8Array });
   const target = request.outPath ?? request.signaturePath;
   await writeFileAtomic(target, request.pem === true ? signatureToPem(cosigned) : cosigned);
   return { signaturePath: target };

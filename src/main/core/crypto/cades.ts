@@ -1,17 +1,21 @@
 /**
  * CAdES-BES / baseline-B signatures (ETSI EN 319 122-1) as NedraDesk makes them (design §3):
- * CMS SignedData v1, SignerInfo v1 with issuerAndSerialNumber, SHA-256, signed attributes
- * content-type (id-data), message-digest, signing-time and signing-certificate-v2 (RFC 5035,
- * ESSCertIDv2 with issuerSerial, hashAlgorithm omitted as the SHA-256 DEFAULT), sorted as a DER
- * SET; the signer certificate and its chain in `certificates`. Detached by default.
+ * CMS SignedData v1, SignerInfo v1 with issuerAndSerialNumber, the digest of the signer's
+ * algorithm row (SHA-256, or Streebog of the GOST key's size), signed attributes content-type
+ * (id-data), message-digest, signing-time and signing-certificate-v2 (RFC 5035, ESSCertIDv2 with
+ * issuerSerial; hashAlgorithm omitted as the SHA-256 DEFAULT, written out when it is Streebog-256
+ * for GOST keys), sorted as a DER SET; the signer certificate and its chain in `certificates`.
+ * Detached by default.
  */
-import { createHash } from 'node:crypto';
 import { AppError } from '../../../shared/errors';
-import { digestOids, pssParameters, type SignatureAlgorithm, type Signer } from './algorithms';
+import { digestBytes, digestLengths, digestOids, pssParameters, type DigestName, type SignatureAlgorithm, type Signer } from './algorithms';
 import { explicit, nullValue, objectIdentifier, octetString, sequence, set, smallInteger, tlv, unsignedInteger, time } from './asn1';
 import { certificateIssuerAndSerial, cmsOids, parseSignedData } from './cms';
 
-/** What to sign: the SHA-256 of the content, and the content itself for an attached signature. */
+/**
+ * What to sign: the content's digest with the signer's algorithm digest (`signer.algorithm.digest`:
+ * SHA-256, Streebog-256 or -512), and the content itself for an attached signature.
+ */
 export interface CadesSignRequest {
   signer: Signer;
   contentDigest: Uint8Array;
@@ -38,37 +42,47 @@ export function signatureAlgorithmIdentifier(algorithm: SignatureAlgorithm): Buf
       );
     case 'ecdsa-sha256':
       return sequence(objectIdentifier(algorithm.signatureOid));
+    case 'gost2012-256':
+    case 'gost2012-512':
+      // The key OID with NULL parameters, as OpenSSL's gost engine writes it (RFC 9215 §3).
+      return sequence(objectIdentifier(algorithm.signatureOid), nullValue());
   }
 }
+
+/** DigestAlgorithmIdentifier: the digest OID, parameters absent (RFC 5754 §2, RFC 9215 §3). */
+const digestAlgorithmIdentifier = (digest: DigestName): Buffer => sequence(objectIdentifier(digestOids[digest]));
 
 function attribute(oid: string, value: Uint8Array): Buffer {
   return sequence(objectIdentifier(oid), set(value));
 }
 
-/** signing-certificate-v2 over the signer certificate (RFC 5035 §3). */
-function signingCertificateV2(certificate: Uint8Array): Buffer {
+/** signing-certificate-v2 over the signer certificate (RFC 5035 §3, §5.4). */
+function signingCertificateV2(certificate: Uint8Array, hash: DigestName): Buffer {
   const { issuer, serial } = certificateIssuerAndSerial(certificate);
-  const certHash = createHash('sha256').update(certificate).digest();
+  const certHash = digestBytes(hash, certificate);
   // IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber } with directoryName [4] EXPLICIT Name.
   const issuerSerial = sequence(sequence(tlv(0xa4, issuer)), unsignedInteger(serial));
-  return sequence(sequence(sequence(octetString(certHash), issuerSerial)));
+  // hashAlgorithm DEFAULT id-sha256: DER leaves the default out and writes any other (X.690 §11.5).
+  const hashAlgorithm = hash === 'sha256' ? [] : [digestAlgorithmIdentifier(hash)];
+  return sequence(sequence(sequence(...hashAlgorithm, octetString(certHash), issuerSerial)));
 }
 
 /** The DER SET OF signed attributes (hashed and signed with tag 0x31, stored as [0]). */
-export function signedAttributes(request: { contentDigest: Uint8Array; certificate: Uint8Array; signingTime: Date }): Buffer {
+export function signedAttributes(request: { contentDigest: Uint8Array; certificate: Uint8Array; signingTime: Date; certificateHash?: DigestName }): Buffer {
   return set(
     attribute(cmsOids.contentType, objectIdentifier(cmsOids.data)),
     attribute(cmsOids.signingTime, time(request.signingTime)),
     attribute(cmsOids.messageDigest, octetString(request.contentDigest)),
-    attribute(cmsOids.signingCertificateV2, signingCertificateV2(request.certificate)),
+    attribute(cmsOids.signingCertificateV2, signingCertificateV2(request.certificate, request.certificateHash ?? 'sha256')),
   );
 }
 
 /** Builds one SignerInfo by asking the signer to sign the attributes. */
 async function signerInfo(request: CadesSignRequest): Promise<Buffer> {
-  if (request.contentDigest.length !== 32) throw new AppError('INVALID_INPUT', { field: 'contentDigest', reason: 'SHA-256 digest expected' });
   const { signer } = request;
-  const attributes = signedAttributes({ contentDigest: request.contentDigest, certificate: signer.certificate, signingTime: request.signingTime ?? new Date() });
+  const { digest, certificateHash } = signer.algorithm;
+  if (request.contentDigest.length !== digestLengths[digest]) throw new AppError('INVALID_INPUT', { field: 'contentDigest', reason: `${digest} digest expected` });
+  const attributes = signedAttributes({ contentDigest: request.contentDigest, certificate: signer.certificate, signingTime: request.signingTime ?? new Date(), certificateHash });
   const signature = await signer.sign(attributes);
   const { issuer, serial } = certificateIssuerAndSerial(signer.certificate);
   const implicitAttributes = Buffer.from(attributes);
@@ -76,7 +90,7 @@ async function signerInfo(request: CadesSignRequest): Promise<Buffer> {
   return sequence(
     smallInteger(1),
     sequence(issuer, unsignedInteger(serial)),
-    sequence(objectIdentifier(digestOids.sha256)),
+    digestAlgorithmIdentifier(digest),
     implicitAttributes,
     signatureAlgorithmIdentifier(signer.algorithm),
     octetString(signature),
@@ -112,7 +126,7 @@ export async function createCadesSignature(request: CadesSignRequest): Promise<U
   const encapsulatedContentInfo =
     request.content === undefined ? sequence(objectIdentifier(cmsOids.data)) : sequence(objectIdentifier(cmsOids.data), explicit(0, octetString(request.content)));
   return signedData({
-    digestAlgorithms: [sequence(objectIdentifier(digestOids.sha256))],
+    digestAlgorithms: [digestAlgorithmIdentifier(request.signer.algorithm.digest)],
     encapsulatedContentInfo,
     certificates: uniqueBytes([request.signer.certificate, ...request.signer.chain]),
     signerInfos: [info],
@@ -134,7 +148,7 @@ export async function addCadesSigner(existing: Uint8Array, request: Omit<CadesSi
   const { reader } = parsed;
   const info = await signerInfo(request);
   return signedData({
-    digestAlgorithms: uniqueBytes([...parsed.digestAlgorithms.map((node) => reader.raw(node)), sequence(objectIdentifier(digestOids.sha256))]),
+    digestAlgorithms: uniqueBytes([...parsed.digestAlgorithms.map((node) => reader.raw(node)), digestAlgorithmIdentifier(request.signer.algorithm.digest)]),
     encapsulatedContentInfo: reader.raw(parsed.encapsulatedContentInfo),
     certificates: uniqueBytes([...parsed.certificates, request.signer.certificate, ...request.signer.chain]),
     signerInfos: [...parsed.signerInfos.map((signer) => reader.raw(signer.node)), info],

@@ -3,10 +3,9 @@
  * (reads run on libuv's pool, hashing on this thread), two buffers reused, so memory stays flat
  * whatever the file size. Progress is reported in bytes.
  */
-import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { AppError } from '../../../shared/errors';
-import type { DigestName } from './algorithms';
+import { createDigest, type DigestName } from './algorithms';
 
 /** Progress of a long operation, in bytes. */
 export interface ByteProgress {
@@ -33,7 +32,8 @@ export function fileError(error: unknown, path: string): AppError {
 /** Digests of a file's bytes (SHA-256 by default), keyed by digest name, plus its size. */
 export async function digestFile(path: string, options: DigestFileOptions = {}): Promise<{ digests: Map<DigestName, Uint8Array>; size: number }> {
   const names = options.digests ?? ['sha256'];
-  const hashes = names.map((name) => createHash(name));
+  // Streebog (GOST R 34.11-2012) streams through its WebAssembly module like SHA-2 through node:crypto.
+  const hashes = names.map((name) => createDigest(name));
   const chunkSize = options.chunkSize ?? defaultChunkSize;
   let handle;
   try {
@@ -72,7 +72,7 @@ export async function digestFile(path: string, options: DigestFileOptions = {}):
       }
     }
     const digests = new Map<DigestName, Uint8Array>();
-    names.forEach((name, index) => digests.set(name, new Uint8Array((hashes[index] ?? createHash(name)).digest())));
+    names.forEach((name, index) => digests.set(name, (hashes[index] ?? createDigest(name)).digest()));
     return { digests, size: position };
   } catch (error) {
     throw error instanceof AppError ? error : fileError(error, path);

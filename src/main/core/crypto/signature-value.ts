@@ -1,8 +1,7 @@
 /**
  * Encodings of signature values between what tokens return and what CMS carries.
  */
-import { createHash } from 'node:crypto';
-import { digestOids, type DigestName, type SignatureAlgorithm } from './algorithms';
+import { digestBytes, digestOids, type DigestName, type SignatureAlgorithm } from './algorithms';
 
 function derLength(length: number): Buffer {
   if (length < 0x80) return Buffer.from([length]);
@@ -51,5 +50,5 @@ export function digestInfo(digest: DigestName, hash: Uint8Array): Uint8Array {
 
 /** Hash of bytes with a named digest. */
 export function digestOf(digest: DigestName, bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash(digest).update(bytes).digest());
+  return digestBytes(digest, bytes);
 }

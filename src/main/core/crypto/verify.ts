@@ -18,11 +18,20 @@ import {
   type SubIndication,
   type VerificationReport,
 } from '../../../shared/verification';
-import { digestOids, type DigestName } from './algorithms';
+import { digestBytes, digestOids, gostAlgorithmForOid, type DigestName } from './algorithms';
 import { Asn1Error, readWhole, type Asn1Reader, type Node } from './asn1';
+import { gostPublicKeyFromSpki, gostVerifyDigest, type GostPublicKey } from './gost/gost3410';
 import { certificateIssuerAndSerial, cmsOids, parseSignedData, type ParsedSignedData, type ParsedSignerInfo } from './cms';
 import { signatureBytesFrom } from './cades';
-import { certificateConstraints, isCertificationAuthority, summarizeCertificate, type CertificateConstraints } from './x509';
+import { certificateConstraints, isCertificationAuthority, parseCertificate, summarizeCertificate, type CertificateConstraints } from './x509';
+
+/**
+ * A certificate's public key: node:crypto's for RSA and EC; NedraDesk's own for GOST R 34.10-2012,
+ * which neither Node's OpenSSL nor Electron's BoringSSL can decode (RFC 9215 §4).
+ */
+type PublicKey = KeyObject | GostPublicKey;
+
+const isGostKey = (key: PublicKey): key is GostPublicKey => 'kind' in key && key.kind === 'gost';
 
 export interface VerifyOptions {
   /**
@@ -47,7 +56,9 @@ interface CertificateInfo {
   id: string;
   der: Uint8Array;
   x509: X509Certificate;
-  publicKey: KeyObject;
+  publicKey: PublicKey;
+  /** TBSCertificate bytes, signatureAlgorithm and signature value, for issuer checks that node:crypto cannot do (GOST). */
+  signed: SignedPart;
   issuer: Uint8Array;
   subject: Uint8Array;
   serial: Uint8Array;
@@ -69,11 +80,14 @@ function certificateInfo(der: Uint8Array): CertificateInfo | undefined {
   try {
     const x509 = new X509Certificate(der);
     const names = certificateIssuerAndSerial(der);
+    const parsed = parseCertificate(der);
+    const gostKey = gostPublicKeyFromSpki(parsed.reader.raw(parsed.subjectPublicKeyInfo));
     info = {
       id: key,
       der,
       x509,
-      publicKey: x509.publicKey,
+      publicKey: gostKey ?? x509.publicKey,
+      signed: signedPart(der, 'Certificate'),
       ...names,
       summary: summarizeCertificate(der),
       notBefore: new Date(x509.validFrom),
@@ -109,7 +123,7 @@ function isIssuedBy(subject: CertificateInfo, issuer: CertificateInfo): boolean 
     issued =
       Buffer.compare(subject.issuer, issuer.subject) === 0 &&
       (authorityKeyId === undefined || issuerKeyId === undefined || sameBytes(authorityKeyId, issuerKeyId)) &&
-      safeVerify(subject.x509, issuer.publicKey);
+      verifiesCertificate(subject, issuer.publicKey);
     issuedCache.set(key, issued);
   }
   return issued;
@@ -119,22 +133,71 @@ function sameBytes(left: Uint8Array | undefined, right: Uint8Array | undefined):
   return left !== undefined && right !== undefined && Buffer.compare(left, right) === 0;
 }
 
-/** Verifies a signature value with the named algorithm (RFC 5754, RFC 4056, RFC 5758). */
+/** The signed part of a certificate or CRL (RFC 5280 §4.1, §5.1): what is signed, how, and the value. */
+interface SignedPart {
+  tbs: Uint8Array;
+  algorithm: string;
+  algorithmParameters: Uint8Array | undefined;
+  signature: Uint8Array;
+}
+
+function signedPart(der: Uint8Array, what: string): SignedPart {
+  const { reader, root } = readWhole(der);
+  const [tbs, algorithmNode, signatureNode] = reader.children(reader.expect(root, 0x30, what));
+  const [algorithmOid, algorithmParameters] = reader.children(reader.expect(algorithmNode, 0x30, `${what} signatureAlgorithm`));
+  const bits = reader.content(reader.expect(signatureNode, 0x03, `${what} signature`));
+  return {
+    tbs: reader.raw(reader.expect(tbs, 0x30, `${what} tbs`)),
+    algorithm: reader.oid(reader.expect(algorithmOid, 0x06, 'algorithm')),
+    algorithmParameters: algorithmParameters && reader.raw(algorithmParameters),
+    signature: bits.subarray(1),
+  };
+}
+
+/**
+ * Whether `key` verifies a certificate's signature. GOST-signed certificates are checked here
+ * (the signature BIT STRING holds s‖r as in CMS, RFC 4491 §2.2.2); the others by node:crypto.
+ */
+function verifiesCertificate(subject: CertificateInfo, key: PublicKey): boolean {
+  const { signed } = subject;
+  if (gostAlgorithmForOid(signed.algorithm) !== undefined || isGostKey(key)) {
+    return checkSignatureValue(signed.algorithm, signed.algorithmParameters, undefined, key, signed.tbs, signed.signature) === true;
+  }
+  return safeVerify(subject.x509, key);
+}
+
+/**
+ * GOST R 34.10-2012 with GOST R 34.11-2012 (RFC 9215 §3, §5): the key OID or the "with" OID names
+ * the algorithm, parameters absent or NULL; the digest is the Streebog of the key's size, and a
+ * SignerInfo naming another digest does not verify. The value is s‖r.
+ */
+function checkGostSignatureValue(algorithmOid: string, parameters: Uint8Array | undefined, digestOid: string | undefined, key: PublicKey, data: Uint8Array, signature: Uint8Array): boolean | 'unsupported' {
+  const row = gostAlgorithmForOid(algorithmOid);
+  if (row === undefined) return 'unsupported';
+  if (parameters !== undefined && !(parameters.length === 2 && parameters[0] === 0x05 && parameters[1] === 0x00)) return 'unsupported';
+  if (!isGostKey(key) || key.curve.parameters.bits !== (row.id === 'gost2012-512' ? 512 : 256)) return false;
+  if (digestOid !== undefined && digestOid !== digestOids[row.digest]) return false;
+  return gostVerifyDigest(key, digestBytes(row.digest, data), signature);
+}
+
+/** Verifies a signature value with the named algorithm (RFC 5754, RFC 4056, RFC 5758, RFC 9215). */
 function checkSignatureValue(
   algorithmOid: string,
   parameters: Uint8Array | undefined,
-  digestOid: string,
-  key: KeyObject,
+  digestOid: string | undefined,
+  key: PublicKey,
   data: Uint8Array,
   signature: Uint8Array,
 ): boolean | 'unsupported' {
+  if (algorithmOid.startsWith('1.2.643.')) return checkGostSignatureValue(algorithmOid, parameters, digestOid, key, data, signature);
+  if (isGostKey(key)) return false;
   const byOid: Record<string, DigestName> = {
     '1.2.840.113549.1.1.11': 'sha256',
     '1.2.840.113549.1.1.12': 'sha384',
     '1.2.840.10045.4.3.2': 'sha256',
     '1.2.840.10045.4.3.3': 'sha384',
   };
-  const signerDigest = digestNamesByOid.get(digestOid);
+  const signerDigest = digestOid === undefined ? undefined : digestNamesByOid.get(digestOid);
   const keyType = key.asymmetricKeyType;
   if (algorithmOid === '1.2.840.113549.1.1.10') {
     if (keyType !== 'rsa' && keyType !== 'rsa-pss') return false;
@@ -313,7 +376,7 @@ function checkSigningCertificate(reader: Asn1Reader, signer: ParsedSignerInfo, c
     position = 1;
   }
   const certHash = reader.content(reader.expect(fields[position], 0x04, 'certHash'));
-  const expected = createHash(digest).update(certificate.der).digest();
+  const expected = digest === 'sha1' ? createHash('sha1').update(certificate.der).digest() : digestBytes(digest, certificate.der);
   if (!sameBytes(certHash, expected)) {
     check.fail('signingCertificate', 'NO_SIGNING_CERTIFICATE_FOUND', 'Хеш сертификата в атрибуте signing-certificate не совпадает с сертификатом в подписи.');
     return;
@@ -378,6 +441,7 @@ function pathProblem(chain: readonly CertificateInfo[], anchored: boolean): stri
 }
 
 function safeVerify(certificate: X509Certificate, key: KeyObject): boolean {
+  // An EC or RSA key that node:crypto could not check against this algorithm is simply not the issuer.
   try {
     return certificate.verify(key);
   } catch {
@@ -393,7 +457,7 @@ function checkRevocation(chain: CertificateInfo[], context: Context, check: Sign
     const crl = context.crls.find(
       (candidate) =>
         sameBytes(candidate.issuer, subject.issuer) &&
-        checkSignatureValue(candidate.algorithm, candidate.algorithmParameters, digestOids.sha256, issuer.publicKey, candidate.tbs, candidate.signature) === true,
+        checkSignatureValue(candidate.algorithm, candidate.algorithmParameters, undefined, issuer.publicKey, candidate.tbs, candidate.signature) === true,
     );
     if (crl === undefined || (crl.nextUpdate !== undefined && crl.nextUpdate.getTime() < context.now.getTime())) {
       missing = true;
@@ -528,11 +592,21 @@ function failedReport(detail: string, now: Date): VerificationReport {
   };
 }
 
-/** SHA-256 and SHA-384 of some bytes: every digest a signer may have used. */
-function digestsOf(bytes: Uint8Array): Map<DigestName, Uint8Array> {
+/** The named digests of some bytes (SHA-256 always: reports name the document by it). */
+function digestsOf(bytes: Uint8Array, names: readonly DigestName[]): Map<DigestName, Uint8Array> {
   const computed = new Map<DigestName, Uint8Array>();
-  for (const name of Object.keys(digestOids) as DigestName[]) computed.set(name, new Uint8Array(createHash(name).update(bytes).digest()));
+  for (const name of new Set<DigestName>(['sha256', ...names])) computed.set(name, digestBytes(name, bytes));
   return computed;
+}
+
+/** The digests a parsed signature's signers use. */
+function signerDigestNames(parsed: ParsedSignedData): DigestName[] {
+  const names = new Set<DigestName>();
+  for (const signer of parsed.signerInfos) {
+    const name = digestNamesByOid.get(signer.digestAlgorithm);
+    if (name !== undefined) names.add(name);
+  }
+  return [...names];
 }
 
 /**
@@ -578,8 +652,9 @@ export function verifyCades(signature: Uint8Array, options: VerifyOptions = {}):
     crls,
   };
   // What the caller names as the signed document: its bytes, or its digests computed while streaming.
-  const supplied = options.content !== undefined ? digestsOf(options.content) : options.contentDigests;
-  const embedded = parsed.content === undefined ? undefined : digestsOf(parsed.content);
+  const used = signerDigestNames(parsed);
+  const supplied = options.content !== undefined ? digestsOf(options.content, used) : options.contentDigests;
+  const embedded = parsed.content === undefined ? undefined : digestsOf(parsed.content, used);
   // RFC 5652 §5.4 hashes one content. When the signature carries its own copy and the caller names
   // a document too, both must be the same bytes: otherwise a signature of one document, renamed,
   // would pass as a signature of another (OpenSSL `cms -verify -content` fails it the same way).
@@ -606,13 +681,8 @@ export function verifyCades(signature: Uint8Array, options: VerifyOptions = {}):
 /** The digest algorithms a signature's signers use (to stream the content once). */
 export function signatureDigestNames(signature: Uint8Array): DigestName[] {
   try {
-    const parsed = parseSignedData(signatureBytesFrom(signature));
-    const names = new Set<DigestName>();
-    for (const signer of parsed.signerInfos) {
-      const name = digestNamesByOid.get(signer.digestAlgorithm);
-      if (name !== undefined) names.add(name);
-    }
-    return names.size > 0 ? [...names] : ['sha256'];
+    const names = signerDigestNames(parseSignedData(signatureBytesFrom(signature)));
+    return names.length > 0 ? names : ['sha256'];
   } catch {
     return ['sha256'];
   }
