@@ -211,6 +211,15 @@ export function registerSignatureCommands(program: Command): void {
           pem: options.pem === true,
           outDir: options.outDir,
           onProgress: (progress) => bar.update((progress.index + (progress.total === 0 ? 1 : progress.done / progress.total)) / progress.count, path.basename(progress.file)),
+        }).catch((error: unknown) => {
+          bar.finish();
+          // An interrupted batch says file by file what is signed, before the error itself.
+          const details = error instanceof AppError ? error.details : undefined;
+          if (Array.isArray(details?.signed) && Array.isArray(details.notSigned)) {
+            for (const file of details.signed as string[]) process.stderr.write(`Подписан: ${file}\n`);
+            for (const file of details.notSigned as string[]) process.stderr.write(`Не подписан: ${file}\n`);
+          }
+          throw error;
         });
         bar.finish();
         if (options.json === true) return printJson(results);

@@ -128,6 +128,13 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
         const staged = input.files.map((id) => files().resolve(id, 'staged'));
         const folder = path.join(dataDir(), 'signatures', randomUUID());
         const signer = await tokens().openSigner({ certificate: input.certificate, token: input.token, pin: pinBytes(input.pin), sessions: Math.min(input.files.length, availableParallelism()) });
+        // An interrupted batch names its files by the handles the caller gave, never by path.
+        const byHandle = (error: unknown): never => {
+          const details = error instanceof AppError ? error.details : undefined;
+          if (!(error instanceof AppError) || !Array.isArray(details?.signed) || !Array.isArray(details.notSigned)) throw error;
+          const handleOf = (file: unknown): string => input.files[staged.findIndex((item) => item.path === file)] ?? '';
+          throw new AppError(error.code, { signed: details.signed.map(handleOf), notSigned: details.notSigned.map(handleOf) }, { message: error.message, cause: error });
+        };
         try {
           const report = progress(input.operationId, 'sign');
           const signed = await cancellable(input.operationId, (signal) =>
@@ -140,7 +147,7 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
               ...(signal ? { signal } : {}),
               ...(report ? { onProgress: (value) => report({ done: value.index * 1000 + Math.round((value.total === 0 ? 1 : value.done / value.total) * 1000), total: value.count * 1000 }) } : {}),
             }),
-          );
+          ).catch(byHandle);
           return signed.map((file, index) => ({
             fileId: input.files[index] as string,
             name: staged[index]?.name ?? path.basename(file.file),

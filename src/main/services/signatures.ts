@@ -103,22 +103,43 @@ export async function signFile(file: string, request: Omit<SignFilesRequest, 'fi
   return { file, signaturePath, size, sha256: Buffer.from(sha256).toString('hex') };
 }
 
-/** Signs many files with one signer (one login), a few at a time, in input order of results. */
+/**
+ * Signs many files with one signer (one login), a few at a time, in input order of results. The
+ * first failure stops the batch: files in progress finish or fail, none is started after it, and
+ * the error's details say which files were signed (their `.sig` is whole) and which were not.
+ */
 export async function signFiles(request: SignFilesRequest): Promise<SignedFile[]> {
-  const results: SignedFile[] = new Array(request.files.length);
+  const results: Array<SignedFile | undefined> = new Array<SignedFile | undefined>(request.files.length).fill(undefined);
   const concurrency = Math.max(1, Math.min(request.concurrency ?? 8, request.files.length));
   let next = 0;
+  let failure: unknown;
   const worker = async (): Promise<void> => {
-    while (next < request.files.length) {
+    while (next < request.files.length && failure === undefined) {
       const index = next;
       next += 1;
-      if (request.signal?.aborted === true) throw new AppError('OPERATION_CANCELLED');
-      const file = request.files[index] as string;
-      results[index] = await signFile(file, { ...request, index, count: request.files.length });
+      try {
+        if (request.signal?.aborted === true) throw new AppError('OPERATION_CANCELLED');
+        const file = request.files[index] as string;
+        results[index] = await signFile(file, { ...request, index, count: request.files.length });
+      } catch (error) {
+        failure ??= error;
+      }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return results;
+  if (failure === undefined) return results as SignedFile[];
+  const signed = results.filter((result): result is SignedFile => result !== undefined);
+  if (signed.length === 0 && request.files.length === 1) throw failure;
+  const error = failure instanceof AppError ? failure : new AppError('INTERNAL_ERROR', undefined, { cause: failure });
+  throw new AppError(
+    error.code,
+    {
+      ...error.details,
+      signed: signed.map((result) => result.file),
+      notSigned: request.files.filter((_file, index) => results[index] === undefined),
+    },
+    { message: error.message, cause: failure },
+  );
 }
 
 /** Adds a co-signature to an existing `.sig`, writing the result atomically. */

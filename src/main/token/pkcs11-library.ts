@@ -94,7 +94,7 @@ export class KeySession {
       try {
         return Promise.resolve(this.signNow(lane, this.tokenInput(data)));
       } catch (error) {
-        return Promise.reject(toTokenError(error, 'C_Sign'));
+        return Promise.reject(this.tokenError(error));
       }
     }
     const run = async (): Promise<Uint8Array> => {
@@ -111,7 +111,7 @@ export class KeySession {
         this.averageSignMs = Number.isFinite(this.averageSignMs) ? 0.8 * this.averageSignMs + 0.2 * elapsed : elapsed;
         return encodeSignatureValue(this.algorithm, new Uint8Array(raw));
       } catch (error) {
-        throw toTokenError(error, 'C_Sign');
+        throw this.tokenError(error);
       } finally {
         lane.pending -= 1;
       }
@@ -120,6 +120,18 @@ export class KeySession {
     const result = lane.queue.then(run, run);
     lane.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /** A signing failure as the user's error; a token gone marks the module for re-initialisation. */
+  private tokenError(error: unknown): AppError {
+    const mapped = toTokenError(error, 'C_Sign');
+    this.library.noteTokenError(mapped);
+    return mapped;
+  }
+
+  /** Marks the session closed without calling the module: its initialisation is being replaced. */
+  abandon(): void {
+    this.closed = true;
   }
 
   /** What the token is given for `data`: the data, its digest, or a DigestInfo. */
@@ -160,6 +172,13 @@ export class Pkcs11Library {
   readonly api: pkcs11js.PKCS11;
   private readonly sessions = new Set<KeySession>();
   private finalized = false;
+  /**
+   * Set when a token went away (an empty slot list, a slot whose token cannot be read,
+   * CKR_DEVICE_REMOVED / CKR_TOKEN_NOT_PRESENT): many modules, SoftHSM among them, build their
+   * slot table in C_Initialize and never see a token that comes back, so the next listing
+   * finalises and initialises the module again (PKCS#11 v2.40 §5.4).
+   */
+  private stale = false;
 
   private constructor(path: string, api: pkcs11js.PKCS11) {
     this.path = path;
@@ -185,15 +204,26 @@ export class Pkcs11Library {
     return new Pkcs11Library(path, api);
   }
 
-  /** Tokens present now. */
+  /** Tokens present now; after a token went away, the module is initialised afresh first. */
   tokens(): TokenDescription[] {
+    if (this.stale) {
+      try {
+        this.reinitialize();
+      } catch {
+        // A module that cannot start without its device (SoftHSM without its token folder)
+        // has no token to offer: nothing is present, and the next listing tries again.
+        return [];
+      }
+    }
     const slots = this.call('C_GetSlotList', () => this.api.C_GetSlotList(true));
     const tokens: TokenDescription[] = [];
+    let unreadable = false;
     for (const slot of slots) {
       let info: pkcs11js.TokenInfo;
       try {
         info = this.api.C_GetTokenInfo(slot);
       } catch {
+        unreadable = true;
         continue; // removed between the two calls
       }
       const flags = info.flags;
@@ -214,7 +244,34 @@ export class Pkcs11Library {
         initialized: true,
       });
     }
+    // Nothing present, or a token that can no longer be read while nobody signs: look afresh next time.
+    if (tokens.length === 0 || (unreadable && this.sessions.size === 0)) this.stale = true;
     return tokens;
+  }
+
+  /** Marks the module for a fresh C_Initialize when a call says the token is gone. */
+  noteTokenError(error: AppError): void {
+    if (error.code === 'TOKEN_REMOVED' || error.code === 'TOKEN_NOT_PRESENT') this.stale = true;
+  }
+
+  /** C_Finalize then C_Initialize: key sessions of the old initialisation are closed for good. */
+  private reinitialize(): void {
+    this.stale = false;
+    for (const session of [...this.sessions]) session.abandon();
+    this.sessions.clear();
+    try {
+      this.api.C_Finalize();
+    } catch {
+      // Not initialised or the device is gone: initialising again is what matters.
+    }
+    try {
+      this.api.C_Initialize({ flags: pkcs11js.CKF_OS_LOCKING_OK });
+    } catch (error) {
+      if (ckrOf(error) !== ckr.CKR_CRYPTOKI_ALREADY_INITIALIZED) {
+        this.stale = true;
+        throw toTokenError(error, 'C_Initialize');
+      }
+    }
   }
 
   /** Every X.509 certificate on the token in `slotId`, paired with its key by CKA_ID. */
@@ -379,7 +436,9 @@ export class Pkcs11Library {
     try {
       return body();
     } catch (error) {
-      throw toTokenError(error, operation);
+      const mapped = toTokenError(error, operation);
+      this.noteTokenError(mapped);
+      throw mapped;
     }
   }
 

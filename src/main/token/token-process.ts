@@ -24,7 +24,10 @@ function connectPort(): Port {
   }
   if (process.send === undefined) throw new Error('token process started without an IPC channel');
   return {
-    send: (message) => process.send?.(message),
+    // A parent gone between two messages fails the write; 'disconnect' below ends this process.
+    send: (message) => {
+      if (process.connected) process.send?.(message, undefined, undefined, () => undefined);
+    },
     onMessage: (listener) => process.on('message', (message) => listener(message as TokenRpcRequest)),
   };
 }

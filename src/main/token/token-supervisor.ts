@@ -13,6 +13,8 @@ import { createLogger, forwardLogLine } from '../log/logger';
 import type { TokenRpcMethod, TokenRpcMethods, TokenRpcReady, TokenRpcRequest, TokenRpcResponse } from './token-rpc';
 import type { SignerRequest, TokenService, TokenSigner } from './token-service';
 
+const log = createLogger('token.supervisor');
+
 /** The supervisor's view of a running token process, whatever started it. */
 export interface TokenProcessHandle {
   readonly pid: number | undefined;
@@ -33,14 +35,29 @@ export function childProcessLauncher(options: { entry: string; execArgv?: string
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
+    // A process killed between a check and a write makes the IPC channel fail with EPIPE, emitted
+    // as 'error' on the child; without a listener Node would take this whole process down. The
+    // 'exit' listener below turns the death into TOKEN_SERVICE_FAILED for the calls in flight.
+    child.on('error', (error: NodeJS.ErrnoException) => log.warn('token process channel failed', { code: error.code }));
     // The token process logs to stderr; its lines join this process's log.
-    if (child.stderr !== null) createInterface({ input: child.stderr }).on('line', forwardLogLine);
+    if (child.stderr !== null) {
+      child.stderr.on('error', () => undefined);
+      createInterface({ input: child.stderr }).on('line', forwardLogLine);
+    }
     return {
       get pid() {
         return child.pid;
       },
       send: (message) => {
-        if (child.connected) child.send(message);
+        if (!child.connected) return;
+        try {
+          // The callback takes a write that fails after the check (the process just died).
+          child.send(message, (error) => {
+            if (error !== null) log.warn('token process message not delivered', { code: (error as NodeJS.ErrnoException).code });
+          });
+        } catch (error) {
+          log.warn('token process message not delivered', { code: (error as NodeJS.ErrnoException).code });
+        }
       },
       onMessage: (listener) => child.on('message', (message) => listener(message as TokenRpcResponse | TokenRpcReady)),
       onExit: (listener) => child.on('exit', (code) => listener(code)),
@@ -78,8 +95,6 @@ export interface TokenSupervisorOptions {
   /** How long a module that failed to load is not retried. */
   configurationRetryMs?: number;
 }
-
-const log = createLogger('token.supervisor');
 
 /** TokenService over a supervised token process. */
 export class TokenSupervisor implements TokenService {
