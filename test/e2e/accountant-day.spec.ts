@@ -4,6 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { buildJpeg } from '../unit/documents/document-files';
 import { attachReportFile, fillExtractionForm } from '../support/wizard';
+import { screenshotPath } from '../support/screenshots';
 import { demoPin, startDemoWorkplace, type DemoWorkplace } from '../support/demo-workplace';
 import { openInBrowser } from '../support/web-host-process';
 
@@ -60,11 +61,11 @@ test('signature login, «Отчёт о добыче» with a PDF, signed, sent, 
   test.setTimeout(120_000);
   await openApp(page);
   await loginBySignature(page, 'Петров Сергей Андреевич');
-  await page.screenshot({ path: 'docs/screenshots/dashboard.png' });
+  await page.screenshot({ path: screenshotPath('dashboard.png') });
 
   await fillExtractionForm(page, '125000');
   await expect(page.getByLabel('Ответственное лицо')).toHaveValue('Петров Сергей Андреевич');
-  await page.screenshot({ path: 'docs/screenshots/wizard-form.png', fullPage: true });
+  await page.screenshot({ path: screenshotPath('wizard-form.png'), fullPage: true });
   await page.getByRole('button', { name: 'Далее: документы' }).click();
 
   await attachReportFile(page, await reportPdf());
@@ -73,7 +74,7 @@ test('signature login, «Отчёт о добыче» with a PDF, signed, sent, 
   await expect(page.getByText('Все поля и документы соответствуют требованиям.')).toBeVisible();
   await expect(page.getByTestId('review-summary')).toContainText('Южно-Ухтинский участок');
   await expect(page.getByTestId('review-summary')).toContainText(/125\s000 т/);
-  await page.screenshot({ path: 'docs/screenshots/wizard-review.png' });
+  await page.screenshot({ path: screenshotPath('wizard-review.png') });
   await page.getByRole('button', { name: 'Далее: подписание' }).click();
 
   await page.getByRole('radio', { name: /Петров Сергей Андреевич/ }).check();
@@ -82,13 +83,13 @@ test('signature login, «Отчёт о добыче» with a PDF, signed, sent, 
   await expect(page.getByText('Пакет подписан')).toBeVisible({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Отправить в кабинет' }).click();
   await expect(page.getByText(/Пакет принят, регистрационный номер/)).toBeVisible({ timeout: 30_000 });
-  await page.screenshot({ path: 'docs/screenshots/receipt.png' });
+  await page.screenshot({ path: screenshotPath('receipt.png') });
 
   await page.getByRole('button', { name: 'Следить за статусом' }).click();
   // Status sync pushes the change: no reload.
   await expect(page.getByTestId('package-status')).toHaveText('Одобрено', { timeout: 45_000 });
   await expect(page.getByTestId('timeline')).toContainText('Принят');
-  await page.screenshot({ path: 'docs/screenshots/package-approved.png', fullPage: true });
+  await page.screenshot({ path: screenshotPath('package-approved.png'), fullPage: true });
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: /^Скачать/ }).first().click();
   const file = await download;
@@ -110,7 +111,7 @@ test('signature login, «Отчёт о добыче» with a PDF, signed, sent, 
 
   await page.getByRole('menuitem', { name: 'Журнал' }).click();
   await expect(page.locator('table')).toContainText('Вход по электронной подписи');
-  await page.screenshot({ path: 'docs/screenshots/journal.png' });
+  await page.screenshot({ path: screenshotPath('journal.png') });
   await logout(page);
 });
 
@@ -122,7 +123,7 @@ test('a wrong PIN names the attempts; a 150 dpi scan is refused with the rule na
   await page.getByRole('button', { name: 'Войти по электронной подписи' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Неверный PIN-код' })).toContainText('Число попыток ограничено');
   await expect(page.getByText('Были неверные попытки ввода PIN-кода.')).toBeVisible();
-  await page.screenshot({ path: 'docs/screenshots/login-wrong-pin.png' });
+  await page.screenshot({ path: screenshotPath('login-wrong-pin.png') });
 
   await page.getByRole('menuitem', { name: 'Новое заявление или отчёт' }).click();
   await page.getByRole('button', { name: 'Выбрать: Заявление о продлении лицензии' }).click();
@@ -133,7 +134,7 @@ test('a wrong PIN names the attempts; a 150 dpi scan is refused with the rule na
   const card = page.getByTestId('documents-license-copy');
   await expect(card).toContainText('не соответствует');
   await expect(card.getByTestId('document-problem')).toContainText('300 dpi');
-  await page.screenshot({ path: 'docs/screenshots/document-refused.png' });
+  await page.screenshot({ path: screenshotPath('document-refused.png') });
 
   // What was filled in is kept as a draft, which the user may continue or delete.
   await page.getByRole('menuitem', { name: 'Пакеты и заявления' }).click();
@@ -184,7 +185,7 @@ test('«Проверка подписи»: a document and its .sig dropped, the 
   await expect(verdict).toContainText('Целостность документа');
   // The embedded stand's training CA is a trust anchor: the demo signature checks out in full.
   await expect(verdict).toContainText('Подпись действительна');
-  await page.screenshot({ path: 'docs/screenshots/signature-check.png', fullPage: true });
+  await page.screenshot({ path: screenshotPath('signature-check.png'), fullPage: true });
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Сохранить протокол в PDF' }).click();
   const saved = path.join(workplace.dataDir, 'protocol.pdf');

@@ -4,6 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { PDFDocument } from 'pdf-lib';
 import { loadTestPki } from '../fixtures/pki';
 import { attachReportFile, fillExtractionForm } from '../support/wizard';
+import { screenshotPath } from '../support/screenshots';
 import { demoPin, startDemoWorkplace, type DemoWorkplace } from '../support/demo-workplace';
 import { freePort, startStandProcess, type StandProcess } from '../support/stand-process';
 import { openInBrowser } from '../support/web-host-process';
@@ -85,7 +86,7 @@ test.describe('a cabinet that goes away and comes back', () => {
     const item = page.getByTestId('outbox-item').first();
     await expect(item).toContainText('ждёт отправки', { timeout: 20_000 });
     await expect(item).toContainText('Личный кабинет недоступен');
-    await page.screenshot({ path: 'docs/screenshots/outbox-waiting.png' });
+    await page.screenshot({ path: screenshotPath('outbox-waiting.png') });
 
     stand = await startStandProcess({ port, dataDir: standDir, testMode: true });
     await expect(item).toContainText('отправлен', { timeout: 60_000 });
@@ -122,7 +123,7 @@ test.describe('«Проверка рабочего места»', () => {
       const expired = page.getByTestId('diagnostic-check').filter({ hasText: 'Смирнов' });
       await expect(expired).toContainText('Срок действия истёк.', { timeout: 20_000 });
       await expect(expired).toContainText('Получите новый сертификат в удостоверяющем центре.');
-      await page.screenshot({ path: 'docs/screenshots/diagnostics.png', fullPage: true });
+      await page.screenshot({ path: screenshotPath('diagnostics.png'), fullPage: true });
     } finally {
       await workplace.stop();
     }

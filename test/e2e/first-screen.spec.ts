@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { openInBrowser, startBuiltWebHost, type RunningWebHost } from '../support/web-host-process';
+import { screenshotPath } from '../support/screenshots';
 
 let host: RunningWebHost;
 let dataDir: string;
@@ -25,7 +26,7 @@ test('browser mode shows the Russian first screen with the window title and the 
   await expect(page.getByRole('heading', { name: 'Добро пожаловать в NedraDesk' })).toBeVisible();
   // The status line is filled from the `app:info` call, so it proves the API channel works end to end.
   await expect(page.getByTestId('app-status')).toContainText('Режим браузера · Версия');
-  await page.screenshot({ path: 'docs/screenshots/first-screen.png' });
+  await page.screenshot({ path: screenshotPath('first-screen.png') });
 
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('heading', { name: 'Welcome to NedraDesk' })).toBeVisible();
@@ -37,7 +38,7 @@ test('browser mode shows the Russian first screen with the window title and the 
   await expect(page.getByRole('heading', { name: 'Packages and applications' })).toBeVisible();
   await page.getByRole('menuitem', { name: 'Journal' }).click();
   await expect(page.getByRole('button', { name: 'Export CSV' })).toBeVisible();
-  await page.screenshot({ path: 'docs/screenshots/english-journal.png' });
+  await page.screenshot({ path: screenshotPath('english-journal.png') });
   // The language and the finished first run are kept in the local database of the folder --data-dir named.
   expect(existsSync(path.join(dataDir, 'nedradesk.db'))).toBe(true);
   await page.reload();
