@@ -291,8 +291,8 @@ export const apiInputs = {
   'cabinet:set-profile': z.object({ kind: z.enum(['stand', 'url']), url: z.string().url().max(2000).refine(isAllowedCabinetAddress, 'Адрес кабинета должен начинаться с https:// (http:// — только 127.0.0.1, localhost или [::1]).').optional() }).strict(),
   'cabinet:login-statement': z.object({}).strict(),
   // challengeId names the statement `cabinet:login-statement` built and the login page showed: main signs that one (it never
-  // takes the text from here); without it main builds a statement and signs it at once. Its format is the identity client's.
-  'cabinet:login-signature': z.object({ certificate: selector, token: selector.optional(), pin, challengeId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/).optional() }).strict(),
+  // takes the text from here), so the user always saw what the token signs. Its format is the identity client's.
+  'cabinet:login-signature': z.object({ certificate: selector, token: selector.optional(), pin, challengeId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) }).strict(),
   'cabinet:login-password-start': z.object({}).strict(),
   'cabinet:login-password-finish': z.object({}).strict(),
   'cabinet:choose-organisation': z.object({ organisationOid: recordId }).strict(),

@@ -16,6 +16,7 @@ import type { Signer } from '../../src/main/core/crypto/algorithms';
 import { parseSignedData } from '../../src/main/core/crypto/cms';
 import { verifyCades } from '../../src/main/core/crypto/verify';
 import { CabinetService } from '../../src/main/services/cabinet-service';
+import { apiInputs } from '../../src/shared/api';
 import { AppError } from '../../src/shared/errors';
 import { buildLoginStatement, isLoginNonce, parseLoginStatement } from '../../src/shared/login-statement';
 import { startStand, type RunningStand } from '../../src/stand/server';
@@ -233,5 +234,13 @@ describe('the shared builder and parser', () => {
     }
     expect(buildLoginStatement({ ...parts, origin: 'file:///etc' })).toBeUndefined();
     expect(buildLoginStatement({ ...parts, nonce: proxyText })).toBeUndefined();
+  });
+});
+
+describe('the API contract', () => {
+  it('signs at login only a statement the page was shown: a login signature without its challenge id is refused', () => {
+    const schema = apiInputs['cabinet:login-signature'];
+    expect(schema.safeParse({ certificate: 'id:01', pin: '123456' }).success).toBe(false);
+    expect(schema.safeParse({ certificate: 'id:01', pin: '123456', challengeId: 'c_0123456789abcdef' }).success).toBe(true);
   });
 });

@@ -34,6 +34,15 @@ export async function readBack(services: AppServices, fileId: string): Promise<B
   return Buffer.from((await call(services, 'files:read', { fileId })).contentBase64, 'base64');
 }
 
+/**
+ * Logs in by signature as the login page does: main prepares the statement (which the page shows),
+ * then signs exactly that statement, named by its challenge id.
+ */
+export async function loginWithSignature(services: AppServices, input: { certificate: string; pin: string; token?: string }): Promise<ApiOutput<'cabinet:login-signature'>> {
+  const { challengeId } = await call(services, 'cabinet:login-statement', {});
+  return call(services, 'cabinet:login-signature', { ...input, challengeId });
+}
+
 /** The AppError a call fails with (the test fails if it succeeds or throws anything else). */
 export async function failure(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(() => undefined, (caught: unknown) => caught);

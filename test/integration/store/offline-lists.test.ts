@@ -17,7 +17,7 @@ import type { LocalTokenService } from '../../../src/main/token/token-service';
 import { AppError } from '../../../src/shared/errors';
 import { startStand, type RunningStand } from '../../../src/stand/server';
 import { loadTestPki, type TestPki } from '../../fixtures/pki';
-import { call, expectNoSecretsIn, failure, makeToken, stage, until } from '../../support/app-workplace';
+import { call, expectNoSecretsIn, failure, makeToken, stage, until, loginWithSignature } from '../../support/app-workplace';
 
 const pin = '592846';
 /** ООО «Недра Севера»: the only organisation of Иванова on the stand. */
@@ -119,7 +119,7 @@ describe('licenses, report deadlines and notifications without a session or netw
     online = true;
     const app = open();
     await call(app, 'trust:import', { fileId: await stage(app, pki.rootPath) });
-    const state = await call(app, 'cabinet:login-signature', { certificate: 'id:01', pin });
+    const state = await loginWithSignature(app, { certificate: 'id:01', pin });
     expect(state.organisation?.organisationOid).toBe(sever);
     live = await lists(app);
     expect(live.licenses.map((license) => license.number)).toEqual(['СЫК 00999 ТР', 'СЫК 01234 ТЭ', 'СЫК 05678 НЭ']);
@@ -149,7 +149,7 @@ describe('licenses, report deadlines and notifications without a session or netw
     const state = await call(app, 'cabinet:state', {});
     expect(state.person).toBeUndefined();
     expect(state.offlineOrganisation?.organisationOid).toBe(sever);
-    expect((await failure(call(app, 'cabinet:login-signature', { certificate: 'id:01', pin }))).code).toBe('CABINET_UNREACHABLE');
+    expect((await failure(loginWithSignature(app, { certificate: 'id:01', pin }))).code).toBe('CABINET_UNREACHABLE');
     expect(await lists(app)).toEqual(live);
 
     expect(await call(app, 'notifications:read', { id: 'N-1' })).toBeNull();
@@ -170,7 +170,7 @@ describe('licenses, report deadlines and notifications without a session or netw
   it('after the next login the read mark reaches the cabinet', async () => {
     online = true;
     const app = open();
-    await call(app, 'cabinet:login-signature', { certificate: 'id:01', pin });
+    await loginWithSignature(app, { certificate: 'id:01', pin });
     const running = stand as RunningStand;
     await until(() => ((running.database.prepare('SELECT read FROM notifications WHERE id = ?').get('N-1') as { read: number }).read === 1 ? true : undefined));
     await until(() => ((app.store.prepare('SELECT read_pending FROM notifications WHERE organisation_oid = ? AND id = ?').get(sever, 'N-1') as { read_pending: number }).read_pending === 0 ? true : undefined));

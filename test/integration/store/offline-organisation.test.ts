@@ -15,7 +15,7 @@ import type { LocalTokenService } from '../../../src/main/token/token-service';
 import { AppError } from '../../../src/shared/errors';
 import { startStand, type RunningStand } from '../../../src/stand/server';
 import { loadTestPki, type TestPki } from '../../fixtures/pki';
-import { call, expectNoSecretsIn, failure, makeToken, readBack, stage, until } from '../../support/app-workplace';
+import { call, expectNoSecretsIn, failure, makeToken, readBack, stage, until, loginWithSignature } from '../../support/app-workplace';
 import { sampleData } from '../../unit/catalog/sample-forms';
 
 const pin = '481627';
@@ -93,7 +93,7 @@ describe('work without a session, for the organisation chosen at the last login'
     expect((await failure(call(app, 'forms:render', { typeCode: 'report.extraction', data: formData(), files: await files(app) }))).code).toBe('ORGANISATION_NOT_CHOSEN');
     await call(app, 'trust:import', { fileId: await stage(app, pki.rootPath) });
     // Logged in with two organisations and none chosen yet: still none (the person chooses).
-    const loggedIn = await call(app, 'cabinet:login-signature', { certificate: 'id:02', pin });
+    const loggedIn = await loginWithSignature(app, { certificate: 'id:02', pin });
     expect(loggedIn.roles).toHaveLength(2);
     expect(loggedIn.organisation).toBeUndefined();
     expect(loggedIn.offlineOrganisation).toBeUndefined();
@@ -116,7 +116,7 @@ describe('work without a session, for the organisation chosen at the last login'
     expect(state.offlineOrganisation).toMatchObject({ organisationOid: ural.oid, fullName: ural.name, inn: ural.inn, ogrn: ural.ogrn, role: 'employee', expiresAt: undefined });
     expect(state.offlineOrganisation?.address).toContain('Екатеринбург');
     // The cabinet really is out of reach.
-    expect((await failure(call(app, 'cabinet:login-signature', { certificate: 'id:02', pin }))).code).toBe('CABINET_UNREACHABLE');
+    expect((await failure(loginWithSignature(app, { certificate: 'id:02', pin }))).code).toBe('CABINET_UNREACHABLE');
 
     const rendered = await call(app, 'forms:render', { typeCode: 'report.extraction', data: formData(), files: await files(app) });
     const xml = (await readBack(app, rendered.xmlFileId)).toString('utf8');
@@ -155,7 +155,7 @@ describe('work without a session, for the organisation chosen at the last login'
     online = true;
     const app = open();
     expect((await call(app, 'outbox:list', {})).map((item) => item.state)).toEqual(['waiting']);
-    const loggedIn = await call(app, 'cabinet:login-signature', { certificate: 'id:02', pin });
+    const loggedIn = await loginWithSignature(app, { certificate: 'id:02', pin });
     // Two organisations: the person chooses again; until then the package waits.
     expect(loggedIn.organisation).toBeUndefined();
     expect(loggedIn.offlineOrganisation).toBeUndefined();
@@ -187,7 +187,7 @@ describe('work without a session, for the organisation chosen at the last login'
     const folder = path.join(dir, 'single');
     const first = open(folder);
     await call(first, 'trust:import', { fileId: await stage(first, pki.rootPath) });
-    const loggedIn = await call(first, 'cabinet:login-signature', { certificate: 'id:01', pin });
+    const loggedIn = await loginWithSignature(first, { certificate: 'id:01', pin });
     expect(loggedIn.organisation?.fullName).toBe('ООО «Недра Севера»');
     await call(first, 'cabinet:logout', {});
     // Logged out: the remembered organisation is offered for work without a session.

@@ -9,7 +9,7 @@ import type { LocalTokenService } from '../../../src/main/token/token-service';
 import type { ApiEventName } from '../../../src/shared/api';
 import type { PackageStatus } from '../../../src/shared/cabinet';
 import { loadTestPki, type TestPki } from '../../fixtures/pki';
-import { call, failure, makeToken, stage, until } from '../../support/app-workplace';
+import { call, failure, makeToken, stage, until, loginWithSignature } from '../../support/app-workplace';
 import { sampleData } from '../../unit/catalog/sample-forms';
 
 // A PIN no timestamp, id or registration number would contain by chance.
@@ -91,9 +91,9 @@ describe('the app services over the local database', () => {
   });
 
   it('journals a wrong PIN as a failed login, then logs in by signature at the embedded stand', async () => {
-    const wrong = await failure(call(app, 'cabinet:login-signature', { certificate: 'id:01', pin: '000000' }));
+    const wrong = await failure(loginWithSignature(app, { certificate: 'id:01', pin: '000000' }));
     expect(wrong.code).toBe('PIN_INCORRECT');
-    const state = await call(app, 'cabinet:login-signature', { certificate: 'id:01', pin });
+    const state = await loginWithSignature(app, { certificate: 'id:01', pin });
     expect(state.organisation?.fullName).toBe('ООО «Недра Севера»');
     const logins = await call(app, 'journal:list', { action: 'login.signature' });
     expect(logins.items.map((item) => [item.result, item.details.error])).toEqual([
