@@ -41,6 +41,7 @@ const exitByCode: Partial<Record<ErrorCode, number>> = {
   PIN_LEN_RANGE: exitCodes.denied,
   PIN_EXPIRED: exitCodes.denied,
   PKCS12_PASSWORD_INCORRECT: exitCodes.denied,
+  KEY_FILE_PASSWORD_INCORRECT: exitCodes.denied,
   INTERNAL_ERROR: exitCodes.internal,
 };
 

@@ -12,6 +12,7 @@ import { indicationTexts, trainingCertificateLabel, type CheckName, type Verific
 import type { Signer } from '../core/crypto/algorithms';
 import { withChain } from '../core/crypto/chain';
 import { fileError } from '../core/crypto/digest';
+import { openKeyFileSigner } from '../core/crypto/key-file';
 import { pemBlocks } from '../core/crypto/x509';
 import { writeFileAtomic } from '../core/files/atomic-write';
 import { renderVerificationPdf } from '../core/reports/verification-pdf';
@@ -31,6 +32,9 @@ interface TokenOptions {
 export interface SignerOptions extends TokenOptions {
   cert?: string;
   p12?: string;
+  /** A private key file (PKCS#8, PEM or DER) with `certFile`: CI signing without a token. */
+  key?: string;
+  certFile?: string;
   pinEnv?: string;
   pinFile?: string;
   pss?: boolean;
@@ -90,7 +94,14 @@ export async function openSigner(options: SignerOptions, sessions = 1): Promise<
     const signer = openPkcs12Signer(bytes, password, options.pss === true ? 'pss' : 'pkcs1');
     return { signer: withChain(signer, await readCertificates(options.chain)), close: async () => undefined };
   }
-  if (options.cert === undefined) throw new AppError('INVALID_INPUT', { reason: 'укажите сертификат: --cert ОТПЕЧАТОК | id:ID | label:МЕТКА (или --p12 ФАЙЛ)' });
+  if (options.key !== undefined || options.certFile !== undefined) {
+    if (options.key === undefined || options.certFile === undefined) throw new AppError('INVALID_INPUT', { reason: 'ключ из файла задаётся парой: --key ФАЙЛ_КЛЮЧА --cert-file ФАЙЛ_СЕРТИФИКАТА' });
+    const [keyBytes, certificateBytes] = await readFiles([options.key, options.certFile]);
+    // The password is asked for only when the key is encrypted, from --pin-env, --pin-file or a hidden prompt.
+    const signer = await openKeyFileSigner(keyBytes ?? new Uint8Array(), certificateBytes ?? new Uint8Array(), () => readSecret(secretSource, 'Пароль к файлу ключа: '), options.pss === true ? 'pss' : 'pkcs1');
+    return { signer: withChain(signer, await readCertificates(options.chain)), close: async () => undefined };
+  }
+  if (options.cert === undefined) throw new AppError('INVALID_INPUT', { reason: 'укажите сертификат: --cert ОТПЕЧАТОК | id:ID | label:МЕТКА (или --p12 ФАЙЛ, или --key ФАЙЛ --cert-file ФАЙЛ)' });
   const service = openTokens(options);
   let signer: TokenSigner | undefined;
   try {
@@ -120,6 +131,8 @@ export function addSignerOptions(command: Command): Command {
   return addTokenOptions(command)
     .option('--cert <selector>', 'сертификат: отпечаток SHA-1/SHA-256, id:<CKA_ID hex> или label:<метка>')
     .option('--p12 <file>', 'файл ключа PKCS#12 (.pfx/.p12) вместо токена')
+    .option('--key <file>', 'файл закрытого ключа PKCS#8 (PEM/DER; ГОСТ Р 34.10-2012, RSA, EC) вместо токена, с --cert-file')
+    .option('--cert-file <file>', 'файл сертификата к ключу --key (PEM/DER; остальные сертификаты файла — цепочка)')
     .option('--pin-env <name>', 'переменная окружения с PIN-кодом (или паролем к .p12)')
     .option('--pin-file <path>', 'файл с PIN-кодом (или паролем к .p12) в первой строке')
     .option('--pss', 'для ключей RSA: подпись RSA-PSS вместо PKCS#1 v1.5')
