@@ -51,6 +51,7 @@ export interface CertificateSummary {
   keyAlgorithm: string;
   /** RSA modulus bits or curve size; GOST 256/512. */
   keySize: number | undefined;
+  /** EC named curve, or the GOST parameter set (publicKeyParamSet) by its TC26 name. */
   curve: string | undefined;
   keyUsage: string[];
   /** The key usage allows signatures (digitalSignature or nonRepudiation), or is absent. */

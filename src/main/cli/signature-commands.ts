@@ -198,7 +198,7 @@ export function registerSignatureCommands(program: Command): void {
           const summary = certificate.summary;
           printLine(`${summary.owner}${summary.organization ? ` — ${summary.organization}` : ''} [${statusTexts[certificate.status]}]`);
           printLine(`  токен: ${certificate.tokenLabel}, id:${certificate.idHex}, метка: ${certificate.label}`);
-          printLine(`  действует с ${summary.notBefore.slice(0, 10)} по ${summary.notAfter.slice(0, 10)}; ключ ${summary.keyAlgorithm}${summary.keySize ? ` ${summary.keySize}` : ''}`);
+          printLine(`  действует с ${summary.notBefore.slice(0, 10)} по ${summary.notAfter.slice(0, 10)}; ключ ${summary.keyAlgorithm}${summary.keySize ? ` ${summary.keySize}` : ''}${summary.curve ? ` (${summary.curve})` : ''}`);
           printLine(`  SHA-1 ${summary.sha1}`);
         }
       } finally {

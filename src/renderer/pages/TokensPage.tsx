@@ -41,6 +41,7 @@ export function CertificateCard({ certificate }: { certificate: TokenCertificate
         <Descriptions.Item label="Алгоритм">
           {summary.keyAlgorithm}
           {summary.keySize !== undefined ? ` ${summary.keySize}` : ''}
+          {summary.curve !== undefined ? ` (${summary.curve})` : ''}
         </Descriptions.Item>
       </Descriptions>
     </Card>

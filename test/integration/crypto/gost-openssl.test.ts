@@ -99,6 +99,10 @@ describe('GOST CMS/CAdES signatures made by OpenSSL with the gost engine', () =>
       expect(first?.checks.chain).toBe('passed');
       expect(first?.checks.signingCertificate).toBe(cades ? 'passed' : 'not-checked');
       expect(first?.chain.length).toBe(bits === 256 ? 3 : 2);
+      // The certificate card's key line: algorithm, size and parameter set.
+      expect(first?.signer?.keyAlgorithm).toBe('ГОСТ Р 34.10-2012');
+      expect(first?.signer?.keySize).toBe(bits);
+      expect(first?.signer?.curve).toBe(bits === 256 ? 'id-GostR3410-2001-CryptoPro-A-ParamSet' : 'id-tc26-gost-3410-12-512-paramSetB');
       if (attached) expect(verifyCades(signature, { trustAnchors: [current.root.der] }).indication).toBe('TOTAL_PASSED');
     }, 60_000);
   }

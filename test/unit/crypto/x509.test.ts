@@ -39,8 +39,11 @@ function gostCertificate(): Buffer {
 describe('certificate summaries', () => {
   it('names GOST keys and reads OGRNIP, SNILS and INN of an individual entrepreneur', () => {
     const summary = summarizeCertificate(gostCertificate(), new Date('2026-11-22T00:00:00Z'));
-    expect(summary.keyAlgorithm).toBe('ГОСТ Р 34.10-2012 (256 бит)');
+    expect(summary.keyAlgorithm).toBe('ГОСТ Р 34.10-2012');
     expect(summary.keySize).toBe(256);
+    expect(summary.curve).toBe('id-tc26-gost-3410-2012-256-paramSetA');
+    expect(summary.keySize).toBe(256);
+    expect(summary.curve).toBe('id-tc26-gost-3410-2012-256-paramSetA');
     expect(summary.owner).toBe('ИП Кузнецова Ольга Игоревна');
     expect([summary.surname, summary.givenName]).toEqual(['Кузнецова', 'Ольга Игоревна']);
     expect([summary.snils, summary.inn, summary.ogrnip]).toEqual(['11223344595', '500100732259', '304500116000157']);

@@ -11,6 +11,7 @@ import { AuthorityKeyIdentifier, BasicConstraints, Certificate, KeyUsage, Subjec
 import { AppError } from '../../../shared/errors';
 import type { CertificateStatus, CertificateSummary } from '../../../shared/tokens';
 import { readWhole, type Asn1Reader, type Node } from './asn1';
+import { gostParameterSets } from './gost/gost-params';
 
 /** Attribute OIDs of names, with the short names Russian qualified certificates use. */
 export const nameOids = {
@@ -57,8 +58,9 @@ const keyAlgorithms: Record<string, string> = {
   '1.2.840.113549.1.1.1': 'RSA',
   '1.2.840.113549.1.1.10': 'RSA-PSS',
   '1.2.840.10045.2.1': 'EC',
-  '1.2.643.7.1.1.1.1': 'ГОСТ Р 34.10-2012 (256 бит)',
-  '1.2.643.7.1.1.1.2': 'ГОСТ Р 34.10-2012 (512 бит)',
+  // The size goes in keySize (the card and `nedradesk certs` print "ГОСТ Р 34.10-2012 256").
+  '1.2.643.7.1.1.1.1': 'ГОСТ Р 34.10-2012',
+  '1.2.643.7.1.1.1.2': 'ГОСТ Р 34.10-2012',
   '1.2.643.2.2.19': 'ГОСТ Р 34.10-2001',
 };
 const gostKeySizes: Record<string, number> = { '1.2.643.7.1.1.1.1': 256, '1.2.643.7.1.1.1.2': 512, '1.2.643.2.2.19': 256 };
@@ -163,6 +165,24 @@ export function formatName(reader: Asn1Reader, name: Node): string {
     .join(', ');
 }
 
+/**
+ * The GOST parameter set a key names (publicKeyParamSet, RFC 9215 §4), by its TC26 name, or the
+ * OID when NedraDesk does not know it; undefined when the parameters are absent or unreadable.
+ */
+function gostParameterSetName(certificate: ParsedCertificate): string | undefined {
+  try {
+    const { reader } = certificate;
+    const [algorithm] = reader.children(certificate.subjectPublicKeyInfo);
+    const [, parameters] = reader.children(reader.expect(algorithm, 0x30, 'algorithm'));
+    if (parameters?.tag !== 0x30) return undefined;
+    const [paramSet] = reader.children(parameters);
+    const oid = reader.oid(reader.expect(paramSet, 0x06, 'publicKeyParamSet'));
+    return gostParameterSets.get(oid)?.name ?? oid;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Key usage names, or undefined when the certificate has no KeyUsage extension. */
 function keyUsageOf(certificate: ParsedCertificate): string[] | undefined {
   const value = certificate.extensions.get('2.5.29.15');
@@ -175,7 +195,7 @@ function keyUsageOf(certificate: ParsedCertificate): string[] | undefined {
 function publicKeyDetails(certificate: ParsedCertificate): { algorithm: string; size: number | undefined; curve: string | undefined } {
   const oid = certificate.publicKeyAlgorithm;
   const algorithm = keyAlgorithms[oid] ?? oid;
-  if (gostKeySizes[oid] !== undefined) return { algorithm, size: gostKeySizes[oid], curve: undefined };
+  if (gostKeySizes[oid] !== undefined) return { algorithm, size: gostKeySizes[oid], curve: gostParameterSetName(certificate) };
   try {
     const key = createPublicKey({ key: Buffer.from(certificate.reader.raw(certificate.subjectPublicKeyInfo)), format: 'der', type: 'spki' });
     const details = key.asymmetricKeyDetails;
