@@ -2,10 +2,11 @@
  * `nedradesk types | pack | cosign-package | inspect`: signed packages from the command line.
  * `inspect` exits as `verify`; the others as every command (see output.ts).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { indicationTexts } from '../../shared/verification';
 import { fileError } from '../core/crypto/digest';
+import { readRegularFile, smallInputLimit } from '../core/files/regular-file';
 import { inspectPackage } from '../core/packages/inspect';
 import { cosignPackage } from '../core/packages/build';
 import { manifestName } from '../core/packages/container';
@@ -29,9 +30,7 @@ const repeatable = (value: string, previous: string[]): string[] => [...previous
 async function readFiles(paths: readonly string[]): Promise<Uint8Array[]> {
   return Promise.all(
     paths.map((file) =>
-      readFile(file).catch((error: unknown) => {
-        throw fileError(error, file);
-      }),
+      readRegularFile(file, smallInputLimit),
     ),
   );
 }
@@ -44,9 +43,7 @@ interface FormFile {
 }
 
 async function readForm(file: string): Promise<FormFile> {
-  const bytes = await readFile(file).catch((error: unknown) => {
-    throw fileError(error, file);
-  });
+  const bytes = await readRegularFile(file, smallInputLimit);
   let parsed: FormFile;
   try {
     parsed = JSON.parse(bytes.toString('utf8')) as FormFile;
@@ -104,9 +101,7 @@ export function registerPackageCommands(program: Command): void {
       let close = async (): Promise<void> => undefined;
       let signer;
       if (options.p12 !== undefined) {
-        const bytes = await readFile(options.p12).catch((error: unknown) => {
-          throw fileError(error, options.p12 as string);
-        });
+        const bytes = await readRegularFile(options.p12, smallInputLimit);
         signer = openPkcs12Signer(bytes, await readSecret(secretSource, 'Пароль к файлу ключа: '));
       } else {
         if (options.cert === undefined) throw new AppError('INVALID_INPUT', { reason: 'укажите --cert или --p12' });

@@ -2,7 +2,6 @@
  * `nedradesk tokens | certs | sign | cosign | verify`: tokens, certificates and CAdES signatures
  * from the command line. PKCS#11 runs in this process (no supervisor: a crash ends the command).
  */
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -11,8 +10,8 @@ import type { TokenCertificate } from '../../shared/tokens';
 import { indicationTexts, trainingCertificateLabel, type CheckName, type VerificationReport } from '../../shared/verification';
 import type { Signer } from '../core/crypto/algorithms';
 import { withChain } from '../core/crypto/chain';
-import { fileError } from '../core/crypto/digest';
 import { openKeyFileSigner } from '../core/crypto/key-file';
+import { readRegularFile, smallInputLimit } from '../core/files/regular-file';
 import { pemBlocks } from '../core/crypto/x509';
 import { writeFileAtomic } from '../core/files/atomic-write';
 import { renderVerificationPdf } from '../core/reports/verification-pdf';
@@ -67,9 +66,7 @@ function openTokens(options: TokenOptions): LocalTokenService {
 async function readFiles(paths: readonly string[] | undefined): Promise<Uint8Array[]> {
   return Promise.all(
     (paths ?? []).map((file) =>
-      readFile(file).catch((error: unknown) => {
-        throw fileError(error, file);
-      }),
+      readRegularFile(file, smallInputLimit),
     ),
   );
 }
@@ -87,9 +84,7 @@ async function readCertificates(paths: readonly string[] | undefined): Promise<U
 export async function openSigner(options: SignerOptions, sessions = 1): Promise<{ signer: Signer; close(): Promise<void> }> {
   const secretSource = { ...(options.pinEnv ? { env: options.pinEnv } : {}), ...(options.pinFile ? { file: options.pinFile } : {}) };
   if (options.p12 !== undefined) {
-    const bytes = await readFile(options.p12).catch((error: unknown) => {
-      throw fileError(error, options.p12 as string);
-    });
+    const bytes = await readRegularFile(options.p12, smallInputLimit);
     const password = await readSecret(secretSource, 'Пароль к файлу ключа: ');
     const signer = openPkcs12Signer(bytes, password, options.pss === true ? 'pss' : 'pkcs1');
     return { signer: withChain(signer, await readCertificates(options.chain)), close: async () => undefined };

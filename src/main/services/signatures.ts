@@ -3,7 +3,7 @@
  * Content is streamed (flat memory for any size); `.sig` files appear whole or not at all.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../shared/errors';
 import { restsOnTrainingAuthority, type VerificationReport } from '../../shared/verification';
@@ -12,6 +12,7 @@ import { addCadesSigner, createCadesSignature, signatureBytesFrom, signatureToPe
 import { digestFile, fileError, type ByteProgress } from '../core/crypto/digest';
 import { signatureDigestNames, verifyCades } from '../core/crypto/verify';
 import { writeFileAtomic } from '../core/files/atomic-write';
+import { readRegularFile } from '../core/files/regular-file';
 import { makePrivateFolder, privateFileMode } from '../core/files/private-files';
 
 /** Attached signatures carry the content in memory; beyond this, detached is the only sensible form. */
@@ -51,21 +52,8 @@ export function signaturePathFor(file: string, outDir?: string): string {
   return path.join(outDir ?? path.dirname(file), `${path.basename(file)}.sig`);
 }
 
-async function readWhole(file: string, limit: number): Promise<Buffer> {
-  let size: number;
-  try {
-    const info = await stat(file);
-    if (info.isDirectory()) throw new AppError('FILE_UNREADABLE', { path: file, reason: 'EISDIR' });
-    size = info.size;
-  } catch (error) {
-    throw error instanceof AppError ? error : fileError(error, file);
-  }
-  if (size > limit) throw new AppError('FILE_TOO_LARGE', { path: file, size, limit });
-  try {
-    return await readFile(file);
-  } catch (error) {
-    throw fileError(error, file);
-  }
+function readWhole(file: string, limit: number): Promise<Buffer> {
+  return readRegularFile(file, limit);
 }
 
 /** Signs one file: streamed digest, CAdES signature, atomic `.sig`. */

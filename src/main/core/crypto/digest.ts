@@ -3,8 +3,8 @@
  * (reads run on libuv's pool, hashing on this thread), two buffers reused, so memory stays flat
  * whatever the file size. Progress is reported in bytes.
  */
-import { open } from 'node:fs/promises';
 import { AppError } from '../../../shared/errors';
+import { fileError, openRegularFile } from '../files/regular-file';
 import { createDigest, type DigestName } from './algorithms';
 
 /** Progress of a long operation, in bytes. */
@@ -22,12 +22,7 @@ export interface DigestFileOptions {
 
 const defaultChunkSize = 4 * 1024 * 1024;
 
-/** Maps file-system failures to the user's errors. */
-export function fileError(error: unknown, path: string): AppError {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new AppError('FILE_NOT_FOUND', { path }, { cause: error });
-  return new AppError('FILE_UNREADABLE', { path, reason: code }, { cause: error });
-}
+export { fileError } from '../files/regular-file';
 
 /** Digests of a file's bytes (SHA-256 by default), keyed by digest name, plus its size. */
 export async function digestFile(path: string, options: DigestFileOptions = {}): Promise<{ digests: Map<DigestName, Uint8Array>; size: number }> {
@@ -35,15 +30,9 @@ export async function digestFile(path: string, options: DigestFileOptions = {}):
   // Streebog (GOST R 34.11-2012) streams through its WebAssembly module like SHA-2 through node:crypto.
   const hashes = names.map((name) => createDigest(name));
   const chunkSize = options.chunkSize ?? defaultChunkSize;
-  let handle;
+  // One descriptor, checked to be a regular file: a device or a FIFO would never end or never start.
+  const { handle, stats } = await openRegularFile(path);
   try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    throw fileError(error, path);
-  }
-  try {
-    const stats = await handle.stat();
-    if (stats.isDirectory()) throw new AppError('FILE_UNREADABLE', { path, reason: 'EISDIR' });
     const total = stats.size;
     // Small files get small buffers: verifying a thousand 10 KB files must not allocate 8 MiB each.
     const bufferSize = Math.max(64 * 1024, Math.min(chunkSize, total + 1));

@@ -7,6 +7,7 @@
  * temporary folder next to the destination first, renamed into place after every entry was written.
  */
 import { createHash } from 'node:crypto';
+import { close as closeDescriptor } from 'node:fs';
 import { mkdir, mkdtemp, open, readdir, rename, rm, rmdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -16,6 +17,7 @@ import { AppError } from '../../../shared/errors';
 import { packageProblemTexts, type PackageDocumentReport, type PackageManifest, type PackageProblem, type PackageProblemCode, type PackageReport } from '../../../shared/packages';
 import type { Indication } from '../../../shared/verification';
 import { verifyCades, type VerifyOptions } from '../crypto/verify';
+import { openRegularDescriptor } from '../files/regular-file';
 import { endsInDotOrSpace, isWindowsReservedName, manifestName } from './container';
 
 export const packageLimits = {
@@ -50,9 +52,22 @@ function problem(code: PackageProblemCode, entry?: string, detail?: string): Pac
   return { code, message: detail === undefined ? packageProblemTexts[code] : `${packageProblemTexts[code]} ${detail}`, entry };
 }
 
-function openZip(file: string): Promise<yauzl.ZipFile> {
+/**
+ * Opens the package through one descriptor checked to be a regular file (regular-file.ts): a FIFO
+ * or a device given as a package is refused instead of hanging or reading without end. yauzl owns
+ * the descriptor from here and closes it with the zip.
+ */
+async function openZip(file: string): Promise<yauzl.ZipFile> {
+  const { fd } = await openRegularDescriptor(file);
   return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false }, (error, zip) => (error || zip === undefined ? reject(error ?? new Error('no zip')) : resolve(zip)));
+    yauzl.fromFd(fd, { lazyEntries: true, decodeStrings: false, validateEntrySizes: true, autoClose: false }, (error, zip) => {
+      if (error || zip === undefined) {
+        closeDescriptor(fd, () => undefined);
+        reject(error ?? new Error('no zip'));
+        return;
+      }
+      resolve(zip);
+    });
   });
 }
 
@@ -196,6 +211,7 @@ export async function inspectPackage(file: string, options: InspectOptions = {})
   try {
     zip = await openZip(file);
   } catch (error) {
+    if (error instanceof AppError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new AppError('FILE_NOT_FOUND', { path: file }, { cause: error });
     if (code === 'EACCES' || code === 'EISDIR') throw new AppError('FILE_UNREADABLE', { path: file }, { cause: error });
