@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const resultsDir = path.join(benchDir, 'results');
-const suites = ['token', 'cades', 'streebog', 'store', 'packages', 'ui'];
+const suites = ['token', 'cades', 'streebog', 'gost', 'store', 'packages', 'ui'];
 const only = process.argv.slice(2);
 
 const summary = [];
