@@ -154,6 +154,23 @@ describe('GOST CMS/CAdES signatures made by OpenSSL with the gost engine', () =>
     expect(report.subIndication).toBe('NO_CERTIFICATE_CHAIN_FOUND');
   }, 60_000);
 
+  it('a GOST key on a parameter set NedraDesk does not know: INDETERMINATE (CRYPTO_CONSTRAINTS_FAILURE), not TOTAL_FAILED', (context) => {
+    const current = need(context);
+    if (current === undefined) return;
+    const signature = current.pki.sign(current.document, current.signer256, [current.intermediate], { cades: false });
+    // CryptoPro-A (1.2.643.2.2.35.1) → the 2001 test set (1.2.643.2.2.35.0), same length.
+    const cryptoProA = Buffer.from('06072a850302022301', 'hex');
+    const at = current.signer256.der.indexOf(cryptoProA);
+    expect(at).toBeGreaterThan(0);
+    const unknown = Buffer.from(current.signer256.der);
+    unknown[at + cryptoProA.length - 1] = 0x00;
+    const report = verifyCades(swapCertificate(signature, current.signer256.der, unknown), { content: readFileSync(current.document), trustAnchors: [current.root.der] });
+    expect(report.indication).toBe('INDETERMINATE');
+    expect(report.subIndication).toBe('CRYPTO_CONSTRAINTS_FAILURE');
+    expect(report.signers[0]?.checks.signature).toBe('indeterminate');
+    expect(report.signers[0]?.checks.digest).toBe('passed');
+  }, 60_000);
+
   it('a certificate revoked by a GOST-signed CRL: REVOKED, as openssl cms -verify -crl_check', (context) => {
     const current = need(context);
     if (current === undefined) return;

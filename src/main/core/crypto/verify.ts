@@ -29,9 +29,29 @@ import { certificateConstraints, isCertificationAuthority, parseCertificate, sum
  * A certificate's public key: node:crypto's for RSA and EC; NedraDesk's own for GOST R 34.10-2012,
  * which neither Node's OpenSSL nor Electron's BoringSSL can decode (RFC 9215 §4).
  */
-type PublicKey = KeyObject | GostPublicKey;
+type PublicKey = KeyObject | GostPublicKey | UnusableKey;
+
+/**
+ * A key NedraDesk cannot use: a GOST parameter set it does not know, GOST R 34.10-2001 (1.2.643.2.2.19),
+ * a GOST point off its curve. The certificate is still read and shown; signatures by such a key are
+ * INDETERMINATE (CRYPTO_CONSTRAINTS_FAILURE), never TOTAL_FAILED, since nothing proves them wrong.
+ */
+interface UnusableKey {
+  readonly kind: 'unusable';
+  readonly algorithm: string;
+}
 
 const isGostKey = (key: PublicKey): key is GostPublicKey => 'kind' in key && key.kind === 'gost';
+const isUnusableKey = (key: PublicKey): key is UnusableKey => 'kind' in key && key.kind === 'unusable';
+
+/** The certificate's key: GOST read here, RSA/EC by node:crypto, anything else unusable. */
+function publicKeyOf(x509: X509Certificate, spki: Uint8Array, algorithm: string): PublicKey {
+  try {
+    return gostPublicKeyFromSpki(spki) ?? x509.publicKey;
+  } catch {
+    return { kind: 'unusable', algorithm };
+  }
+}
 
 export interface VerifyOptions {
   /**
@@ -81,12 +101,11 @@ function certificateInfo(der: Uint8Array): CertificateInfo | undefined {
     const x509 = new X509Certificate(der);
     const names = certificateIssuerAndSerial(der);
     const parsed = parseCertificate(der);
-    const gostKey = gostPublicKeyFromSpki(parsed.reader.raw(parsed.subjectPublicKeyInfo));
     info = {
       id: key,
       der,
       x509,
-      publicKey: gostKey ?? x509.publicKey,
+      publicKey: publicKeyOf(x509, parsed.reader.raw(parsed.subjectPublicKeyInfo), parsed.publicKeyAlgorithm),
       signed: signedPart(der, 'Certificate'),
       ...names,
       summary: summarizeCertificate(der),
@@ -160,6 +179,7 @@ function signedPart(der: Uint8Array, what: string): SignedPart {
  */
 function verifiesCertificate(subject: CertificateInfo, key: PublicKey): boolean {
   const { signed } = subject;
+  if (isUnusableKey(key)) return false;
   if (gostAlgorithmForOid(signed.algorithm) !== undefined || isGostKey(key)) {
     return checkSignatureValue(signed.algorithm, signed.algorithmParameters, undefined, key, signed.tbs, signed.signature) === true;
   }
@@ -189,6 +209,7 @@ function checkSignatureValue(
   data: Uint8Array,
   signature: Uint8Array,
 ): boolean | 'unsupported' {
+  if (isUnusableKey(key)) return 'unsupported';
   if (algorithmOid.startsWith('1.2.643.')) return checkGostSignatureValue(algorithmOid, parameters, digestOid, key, data, signature);
   if (isGostKey(key)) return false;
   const byOid: Record<string, DigestName> = {
