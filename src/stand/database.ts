@@ -189,14 +189,27 @@ export const seedPersons: SeedPerson[] = [
   { oid: '1000008', surname: 'Лебедев', givenName: 'Игорь Станиславович', snils: '55566677750', inn: '110155566630', email: 'lebedev@nedra-severa.test', phone: '+79000000008', memberships: [['2000001', 'employee']] },
 ];
 
+interface SeedOrganisation {
+  oid: string;
+  fullName: string;
+  inn: string;
+  ogrn: string;
+  address: string;
+}
+
+/** Demo organisations (the README and the stand's start page list them from here: src/stand/demo-people.ts). */
+export const seedOrganisations: SeedOrganisation[] = [
+  { oid: '2000001', fullName: 'ООО «Недра Севера»', inn: '1101012340', ogrn: '1021100001230', address: '167000, Республика Коми, г. Сыктывкар, ул. Коммунистическая, д. 10' },
+  { oid: '2000002', fullName: 'АО «Уральские недра»', inn: '6670123457', ogrn: '1066670004565', address: '620014, Свердловская обл., г. Екатеринбург, ул. Малышева, д. 5' },
+];
+
 const day = 86_400_000;
 const isoDate = (date: Date): string => date.toISOString().slice(0, 10);
 
 /** Fills an empty database with the demo organisations, people, licenses and deadlines. */
 function seed(database: StandDatabase, now: Date): void {
   const organisation = database.prepare('INSERT INTO organisations (oid, full_name, inn, ogrn, address) VALUES (?, ?, ?, ?, ?)');
-  organisation.run('2000001', 'ООО «Недра Севера»', '1101012340', '1021100001230', '167000, Республика Коми, г. Сыктывкар, ул. Коммунистическая, д. 10');
-  organisation.run('2000002', 'АО «Уральские недра»', '6670123457', '1066670004565', '620014, Свердловская обл., г. Екатеринбург, ул. Малышева, д. 5');
+  for (const item of seedOrganisations) organisation.run(item.oid, item.fullName, item.inn, item.ogrn, item.address);
   const person = database.prepare('INSERT INTO persons (oid, surname, given_name, snils, inn, email, phone, password_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const member = database.prepare('INSERT INTO members (person_oid, organisation_oid, role, expires_at) VALUES (?, ?, ?, NULL)');
   const passwordHash = hashPassword(demoPassword);

@@ -30,7 +30,7 @@ export async function startDemoWorkplace(options: {
   const factory = await TokenFactory.create();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'nedradesk-e2e-'));
   for (const person of options.people) {
-    const made = spawnSync(process.execPath, [path.resolve('dist/stand/stand.cjs'), 'demo-token', '--person', person.oid, '--label', person.label, '--data-dir', path.join(dataDir, 'stand'), '--module', factory.module], {
+    const made = spawnSync(process.execPath, [path.resolve('dist/stand/stand.cjs'), 'demo-token', '--person', person.oid, '--label', person.label, '--data-dir', dataDir, '--module', factory.module], {
       env: { ...process.env, ...factory.env, NEDRADESK_DEMO_PIN: demoPin },
       encoding: 'utf8',
     });

@@ -24,6 +24,7 @@ export interface StandProcess {
 /** How to start a stand process. */
 export interface StandProcessOptions {
   port: number;
+  /** The stand's own folder (`--stand-dir`): its database and training CA. */
   dataDir: string;
   stepMs?: number;
   /** CA certificate files whose certificates may log in (`--trust`). */
@@ -38,7 +39,7 @@ export interface StandProcessOptions {
 export function startStandProcess(options: StandProcessOptions): Promise<StandProcess> {
   const entry = options.fromSource === true ? ['--import', 'tsx', path.resolve('src/stand/stand.ts')] : [path.resolve('dist/stand/stand.cjs')];
   const trust = (options.trust ?? []).flatMap((file) => ['--trust', file]);
-  const child: ChildProcess = spawn(process.execPath, [...entry, '--port', String(options.port), '--data-dir', options.dataDir, '--step-ms', String(options.stepMs ?? 400), ...trust, ...(options.testMode === true ? ['--test-mode'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [...entry, '--port', String(options.port), '--stand-dir', options.dataDir, '--step-ms', String(options.stepMs ?? 400), ...trust, ...(options.testMode === true ? ['--test-mode'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`stand did not start: ${output}`)), 15_000);

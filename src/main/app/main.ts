@@ -6,7 +6,7 @@ import { app, BrowserWindow, dialog, Menu, Notification, session, shell } from '
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createAppServices, type AppServices } from '../services/app-services';
-import { dataDirFromArguments } from '../core/files/data-dir';
+import { dataDirFromArguments, resolveDataDir } from '../core/files/data-dir';
 import { appVersion } from '../version';
 import { apiEventNames, ipcEventChannelOf, type ApiEventName, type ApiEvents } from '../../shared/api';
 import { packageStatuses } from '../../shared/cabinet';
@@ -20,6 +20,10 @@ const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
 const appUrl = pathToFileURL(rendererIndex).toString();
 let mainWindow: BrowserWindow | undefined;
 let services: AppServices | undefined;
+// The data folder the command line and `npm run stand` find too (data-dir.ts), not Electron's own
+// userData, which follows the package name in a development run (~/.config/nedradesk) and would
+// leave the app and `npm run stand -- demo-token` with different training CAs.
+const dataDir = resolveDataDir(dataDirFromArguments(process.argv.slice(1)));
 
 /** Pushes an event of the contract to the window. */
 function emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void {
@@ -74,7 +78,7 @@ if (!app.requestSingleInstanceLock()) {
     services = createAppServices({
       mode: 'electron',
       version: appVersion,
-      dataDir: dataDirFromArguments(process.argv.slice(1)) ?? process.env.NEDRADESK_DATA_DIR ?? app.getPath('userData'),
+      dataDir,
       launchTokenProcess: utilityProcessLauncher(),
       // What the user picks in the system's dialog is the only path main takes from the UI's side.
       dialogs: {

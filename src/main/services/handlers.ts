@@ -314,6 +314,19 @@ export function createHandlers(context: ServiceContext): ApiHandlers {
             else if (token.pinFinalTry || token.pinCountLow) checks.push({ id: `pin-${token.serial}`, title: `PIN-код токена ${token.label}`, status: 'warning', detail: token.pinFinalTry ? 'Осталась последняя попытка ввода PIN-кода.' : 'Были неверные попытки ввода PIN-кода.', fix: 'Вводите PIN-код внимательно: проверьте раскладку и Caps Lock.' });
           }
           const certificates = await tokens().listCertificates();
+          // A token with nothing to sign with (a half-made one, or one whose key was deleted) is
+          // listed like any other: it is named here with what to do, not left to fail at the PIN.
+          for (const token of list) {
+            const own = certificates.filter((certificate) => certificate.tokenSerial === token.serial);
+            if (own.some((certificate) => certificate.hasPrivateKey)) continue;
+            checks.push({
+              id: `token-keys-${token.serial}`,
+              title: `Токен ${token.label}`,
+              status: 'error',
+              detail: own.length === 0 ? 'На токене нет ни сертификата, ни закрытого ключа: подписать им нельзя.' : 'На токене есть сертификат, но нет закрытого ключа к нему: подписать им нельзя.',
+              fix: 'Запишите ключ и сертификат на токен в удостоверяющем центре или вставьте другой токен; учебный токен создайте заново: npm run stand -- demo-token.',
+            });
+          }
           for (const certificate of certificates) {
             const summary = certificate.summary;
             const base = { id: `cert-${summary.sha1}`, title: `Сертификат: ${summary.owner}` };

@@ -79,7 +79,7 @@ function freePort(): Promise<number> {
 }
 
 function startStandProcess(port: number, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(process.cwd(), 'src/stand/stand.ts'), '--port', String(port), '--data-dir', dataDir, '--trust', pki.rootPath, '--step-ms', '600000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(process.cwd(), 'src/stand/stand.ts'), '--port', String(port), '--stand-dir', dataDir, '--trust', pki.rootPath, '--step-ms', '600000'], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       if (chunk.toString('utf8').includes('Учебный стенд NedraDesk')) resolve(child);

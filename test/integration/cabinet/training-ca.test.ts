@@ -12,7 +12,7 @@ describe('the training CA and demo tokens', () => {
   it('makes a demo token whose certificate logs in to the stand as the demo person', async () => {
     const factory = await TokenFactory.create();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'nedradesk-training-ca-'));
-    const made = spawnSync(process.execPath, ['--import', 'tsx', path.join(process.cwd(), 'src/stand/stand.ts'), 'demo-token', '--person', '1000003', '--label', 'Учебный токен', '--data-dir', dataDir, '--module', factory.module], {
+    const made = spawnSync(process.execPath, ['--import', 'tsx', path.join(process.cwd(), 'src/stand/stand.ts'), 'demo-token', '--person', '1000003', '--label', 'Учебный токен', '--stand-dir', dataDir, '--module', factory.module], {
       env: { ...process.env, SOFTHSM2_CONF: factory.confPath, NEDRADESK_DEMO_PIN: '246802' },
       encoding: 'utf8',
     });
