@@ -12,6 +12,14 @@ import { pkcs11Mechanisms, pssParameters, signatureAlgorithms, type SignatureAlg
 import { digestInfo, digestOf, encodeSignatureValue } from '../core/crypto/signature-value';
 import { certificateStatus, summarizeCertificate } from '../core/crypto/x509';
 import { ckr, ckrOf, toTokenError } from './pkcs11-errors';
+import {
+  CKK_GOSTR3410,
+  CKK_GOSTR3410_512,
+  CKM_GOSTR3410,
+  CKM_GOSTR3410_512,
+  CKM_GOSTR3410_WITH_GOSTR3411_12_256,
+  CKM_GOSTR3410_WITH_GOSTR3411_12_512,
+} from './pkcs11-gost';
 
 type Handle = Buffer;
 
@@ -39,7 +47,7 @@ export interface KeySessionRequest {
 interface MechanismPlan {
   algorithm: SignatureAlgorithm;
   mechanism: pkcs11js.Mechanism;
-  /** What the token is given: the data itself, its digest, or a DigestInfo over it. */
+  /** What the token is given: the data itself, its digest (Streebog for GOST keys), or a DigestInfo over it. */
   input: 'data' | 'digest' | 'digest-info';
 }
 
@@ -457,6 +465,20 @@ export class Pkcs11Library {
  */
 export function planMechanism(keyType: number, rsaPadding: 'pkcs1' | 'pss', offered: ReadonlySet<number>): MechanismPlan {
   const unsupported = (algorithmId: SignatureAlgorithmId): AppError => new AppError('MECHANISM_NOT_SUPPORTED', { algorithm: algorithmId, keyType });
+  if (keyType === CKK_GOSTR3410 || keyType === CKK_GOSTR3410_512) {
+    // GOST R 34.10-2012 as Рутокен and JaCarta are used: Streebog of the key's size in software,
+    // then the raw mechanism (PKCS#11 v2.40 CKM_GOSTR3410 for 256-bit keys, TC26's CKM_GOSTR3410_512
+    // for 512-bit ones); the hashing mechanism only where the token lists it and raw is absent.
+    // The token's value is s‖r with big-endian halves, the CMS value as is (RFC 9215 §5): checked on
+    // SoftHSM-GOST against gost3410 and openssl (test/integration/token/gost-token.test.ts).
+    const is512 = keyType === CKK_GOSTR3410_512;
+    const algorithm = signatureAlgorithms[is512 ? 'gost2012-512' : 'gost2012-256'];
+    const raw = is512 ? CKM_GOSTR3410_512 : CKM_GOSTR3410;
+    const hashing = is512 ? CKM_GOSTR3410_WITH_GOSTR3411_12_512 : CKM_GOSTR3410_WITH_GOSTR3411_12_256;
+    if (offered.has(raw)) return { algorithm, mechanism: { mechanism: raw }, input: 'digest' };
+    if (offered.has(hashing)) return { algorithm, mechanism: { mechanism: hashing }, input: 'data' };
+    throw unsupported(algorithm.id);
+  }
   if (keyType === pkcs11js.CKK_EC) {
     const algorithm = signatureAlgorithms['ecdsa-sha256'];
     if (!offered.has(pkcs11Mechanisms.CKM_ECDSA)) throw unsupported(algorithm.id);

@@ -140,6 +140,38 @@ describe('GOST R 34.10-2012 on a SoftHSM token', () => {
     expect(Buffer.from(certificate?.derBase64 ?? '', 'base64').equals(token.certificateDer)).toBe(true);
   });
 
+  it('signs through the token service with raw CKM_GOSTR3410 over Streebog-256; the value verifies with gost3410 and with openssl', async () => {
+    const data = new Uint8Array(Buffer.from('Отчёт о добыче за III квартал, подписан на токене ГОСТ\n'));
+    const signer = await service.openSigner({ certificate: 'id:6f01', token: 'ГОСТ токен', pin: pin(userPin) });
+    let signature: Uint8Array;
+    try {
+      expect(signer.algorithm.id).toBe('gost2012-256');
+      signature = await signer.sign(data);
+    } finally {
+      await signer.close();
+    }
+    expect(signature).toHaveLength(64);
+
+    const tokenKey = gostPublicKeyFromXY(cryptoProAOid, token.publicValue);
+    // NedraDesk's verifier: s‖r, big-endian halves, over the Streebog-256 digest read little-endian.
+    expect(gostVerify(tokenKey, data, signature)).toBe(true);
+    const digest = createStreebog(256).update(data).digest();
+    expect(gostVerifyDigest(tokenKey, digest, signature)).toBe(true);
+    // The other layouts do not verify: r‖s, and s‖r with little-endian halves.
+    const { swapped, littleEndian } = otherLayouts(signature);
+    expect(gostVerify(tokenKey, data, swapped)).toBe(false);
+    expect(gostVerify(tokenKey, data, littleEndian)).toBe(false);
+
+    // OpenSSL's gost engine reads the same bytes as the raw signature file of `openssl dgst -verify`.
+    expect(opensslVerifies(token.publicKeyPem, signature, data, 'token-key')).toBe(true);
+    expect(opensslVerifies(certificatePublicKeyPem(), signature, data, 'certificate-key')).toBe(true);
+    expect(opensslVerifies(token.publicKeyPem, swapped, data, 'swapped')).toBe(false);
+    const tampered = new Uint8Array(data);
+    tampered[0] = (tampered[0] ?? 0) ^ 1;
+    expect(opensslVerifies(token.publicKeyPem, signature, tampered, 'tampered')).toBe(false);
+    expect(gostVerify(tokenKey, tampered, signature)).toBe(false);
+  });
+
   it('refuses a wrong PIN with PIN_INCORRECT', async () => {
     const wrong = pin('000000');
     const error = await service.openSigner({ certificate: 'id:6f01', token: 'ГОСТ токен', pin: wrong }).then(

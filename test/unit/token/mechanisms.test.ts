@@ -3,6 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { pkcs11Mechanisms } from '../../../src/main/core/crypto/algorithms';
 import { digestInfo, ecdsaRawToDer } from '../../../src/main/core/crypto/signature-value';
 import { planMechanism } from '../../../src/main/token/pkcs11-library';
+import {
+  CKK_GOSTR3410,
+  CKK_GOSTR3410_512,
+  CKM_GOSTR3410,
+  CKM_GOSTR3410_512,
+  CKM_GOSTR3410_WITH_GOSTR3411,
+  CKM_GOSTR3410_WITH_GOSTR3411_12_256,
+  CKM_GOSTR3410_WITH_GOSTR3411_12_512,
+} from '../../../src/main/token/pkcs11-gost';
 import { AppError } from '../../../src/shared/errors';
 
 const CKK_RSA = 0;
@@ -22,12 +31,27 @@ describe('mechanism choice from the key type and C_GetMechanismList', () => {
     expect(planMechanism(CKK_EC, 'pkcs1', all)).toMatchObject({ mechanism: { mechanism: pkcs11Mechanisms.CKM_ECDSA }, input: 'digest' });
   });
 
+  it('signs GOST keys with the raw mechanism over a software Streebog digest, the hashing one only when raw is absent', () => {
+    const gostAll = new Set([CKM_GOSTR3410, CKM_GOSTR3410_512, CKM_GOSTR3410_WITH_GOSTR3411_12_256, CKM_GOSTR3410_WITH_GOSTR3411_12_512]);
+    const plan256 = planMechanism(CKK_GOSTR3410, 'pkcs1', gostAll);
+    expect(plan256).toMatchObject({ mechanism: { mechanism: 0x1201 }, input: 'digest' });
+    expect(plan256.algorithm).toMatchObject({ id: 'gost2012-256', digest: 'streebog256' });
+    const plan512 = planMechanism(CKK_GOSTR3410_512, 'pkcs1', gostAll);
+    expect(plan512).toMatchObject({ mechanism: { mechanism: 0xd4321006 }, input: 'digest' });
+    expect(plan512.algorithm).toMatchObject({ id: 'gost2012-512', digest: 'streebog512' });
+    expect(planMechanism(CKK_GOSTR3410, 'pkcs1', new Set([CKM_GOSTR3410_WITH_GOSTR3411_12_256]))).toMatchObject({ mechanism: { mechanism: 0xd4321008 }, input: 'data' });
+    expect(planMechanism(CKK_GOSTR3410_512, 'pkcs1', new Set([CKM_GOSTR3410_WITH_GOSTR3411_12_512]))).toMatchObject({ mechanism: { mechanism: 0xd4321009 }, input: 'data' });
+  });
+
   it('answers MECHANISM_NOT_SUPPORTED when the token offers nothing usable', () => {
     for (const [keyType, padding, offered] of [
       [CKK_RSA, 'pkcs1', new Set<number>()],
       [CKK_RSA, 'pss', new Set([pkcs11Mechanisms.CKM_SHA256_RSA_PKCS])],
       [CKK_EC, 'pkcs1', new Set([pkcs11Mechanisms.CKM_SHA256_RSA_PKCS])],
-      [0x31, 'pkcs1', all], // a GOST key: not signed with yet
+      [0x31, 'pkcs1', all], // CKK_GOSTR3411: not a signature key
+      // A 256-bit GOST key on a token with only 512-bit or GOST R 34.11-94 mechanisms, and the reverse.
+      [CKK_GOSTR3410, 'pkcs1', new Set([CKM_GOSTR3410_512, CKM_GOSTR3410_WITH_GOSTR3411_12_512, CKM_GOSTR3410_WITH_GOSTR3411])],
+      [CKK_GOSTR3410_512, 'pkcs1', new Set([CKM_GOSTR3410, CKM_GOSTR3410_WITH_GOSTR3411_12_256])],
     ] as const) {
       let caught: unknown;
       try {
