@@ -23,8 +23,31 @@ export function buildProgram(): Command {
   registerPackageCommands(program);
   registerCabinetCommands(program);
   for (const command of program.commands) command.exitOverride().helpOption('-h, --help', 'показать справку');
+  program.addHelpText('after', trainingHelp);
+  // An unknown command: a Russian message naming it and where the list is (Commander's own is
+  // English), a usage error like any other parse problem (exit 64).
+  program.on('command:*', (operands: string[]) => {
+    const name = operands[0] ?? '';
+    const known = program.commands.map((command) => command.name());
+    const near = known.find((candidate) => candidate.startsWith(name.slice(0, 3)) && name.length >= 3);
+    process.stderr.write(`Ошибка: неизвестная команда «${name}».${near === undefined ? '' : ` Возможно, имелась в виду «${near}».`}\nКоманды: ${known.join(', ')}. Справка: nedradesk --help\n`);
+    throw new CommanderError(exitCodes.usage, 'commander.unknownCommand', `unknown command ${name}`);
+  });
   return program;
 }
+
+/** After the command list in `nedradesk --help`: the training stand, where a newcomer starts. */
+const trainingHelp = `
+Учебный стенд (практика без настоящего токена и кабинета; из папки исходного кода NedraDesk):
+  npm run stand -- demo-token   создать учебный токен SoftHSM с ключом и сертификатом
+                                демо-пользователя (--person OID, PIN из NEDRADESK_DEMO_PIN,
+                                по умолчанию 123456)
+  npm run stand                 запустить стенд на http://127.0.0.1:5790 — кабинет команд
+                                login, submit, status по умолчанию
+  npm run stand -- --help       параметры стенда и список демо-пользователей
+Пример: nedradesk login --cert id:01 --module /usr/lib/softhsm/libsofthsm2.so
+Коды завершения — в README (раздел «Command line»); неверная команда или параметры — 64.
+`;
 
 /** Runs the command line and resolves to the exit status. */
 export async function runCli(argv: string[]): Promise<number> {
