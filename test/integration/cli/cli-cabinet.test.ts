@@ -69,12 +69,16 @@ describe('nedradesk types, pack, submit, status, login', () => {
     // Submitting the same package again answers the same order.
     const again = JSON.parse((await runCli(['submit', packagePath, '--cert', 'id:01', '--pin-env', 'TOKEN_PIN', '--json'], env)).stdout) as { orderId: string };
     expect(again.orderId).toBe(order.orderId);
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    const status = await runCli(['status', order.orderId, '--cert', 'id:01', '--pin-env', 'TOKEN_PIN'], env);
+    // The stand's processing moves the order on by itself: ask until it says «Одобрено» (bounded).
+    let status = await runCli(['status', order.orderId, '--cert', 'id:01', '--pin-env', 'TOKEN_PIN'], env);
+    for (let attempt = 0; attempt < 20 && !status.stdout.includes('Одобрено'); attempt += 1) {
+      status = await runCli(['status', order.orderId, '--cert', 'id:01', '--pin-env', 'TOKEN_PIN'], env);
+    }
     expect(status.stdout).toContain('Одобрено');
     expect(status.stdout).toContain(order.registrationNumber);
     const login = await runCli(['login', '--cert', 'id:01', '--pin-env', 'TOKEN_PIN'], env);
     expect(login.stdout).toContain('Вход выполнен: Иванова Мария Петровна');
     expect(login.stdout).toContain('ООО «Недра Севера» (ИНН 1101012340): Администратор');
-  });
+    // Seven CLI starts in one test: a bound for a busy 2-core machine, not a wait.
+  }, 180_000);
 });

@@ -100,7 +100,8 @@ describe('nedradesk command line', () => {
     expect(missing.stderr).toContain('Файл не найден');
     expect((await runCli(['verify'], env)).status).toBe(64);
     expect((await runCli(['sign', file, '--cert', 'что-то', '--pin-env', 'TOKEN_PIN'], env)).status).toBe(64);
-  });
+    // Five CLI starts in one test: a bound for a busy 2-core machine, not a wait.
+  }, 120_000);
 
   it('refuses a wrong PIN with status 77 and writes no signature', async () => {
     const file = path.join(dir, 'fresh.txt');
