@@ -1,7 +1,7 @@
 /**
  * Runs the `nedradesk` command line from source (tsx), as a separate process.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 export interface CliResult {
@@ -14,12 +14,13 @@ export interface CliResult {
  * Runs `nedradesk ...args` with extra environment variables. With `timeoutMs`, a command still
  * running then is killed (SIGKILL) and resolves with status null and `timedOut`.
  */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { timeoutMs?: number } = {}): Promise<CliResult & { timedOut?: boolean }> {
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { timeoutMs?: number; onSpawn?: (child: ChildProcess) => void } = {}): Promise<CliResult & { timedOut?: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(process.cwd(), 'src/main/cli/main.ts'), ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    options.onSpawn?.(child);
     let timedOut = false;
     const timer =
       options.timeoutMs === undefined

@@ -27,6 +27,7 @@ const exitByCode: Partial<Record<ErrorCode, number>> = {
   FILE_UNREADABLE: exitCodes.unreadableInput,
   FILE_TOO_LARGE: exitCodes.unreadableInput,
   FILE_NOT_REGULAR: exitCodes.unreadableInput,
+  FILE_CHANGED: exitCodes.unreadableInput,
   SECRET_FILE_UNSAFE: exitCodes.unreadableInput,
   SIGNATURE_FORMAT: exitCodes.unreadableInput,
   CERT_INVALID: exitCodes.unreadableInput,

@@ -4,7 +4,7 @@
  * whatever the file size. Progress is reported in bytes.
  */
 import { AppError } from '../../../shared/errors';
-import { fileError, openRegularFile } from '../files/regular-file';
+import { assertUnchanged, fileError, openRegularFile, snapshotOf, type FileSnapshot } from '../files/regular-file';
 import { createDigest, type DigestName } from './algorithms';
 
 /** Progress of a long operation, in bytes. */
@@ -24,8 +24,12 @@ const defaultChunkSize = 4 * 1024 * 1024;
 
 export { fileError } from '../files/regular-file';
 
-/** Digests of a file's bytes (SHA-256 by default), keyed by digest name, plus its size. */
-export async function digestFile(path: string, options: DigestFileOptions = {}): Promise<{ digests: Map<DigestName, Uint8Array>; size: number }> {
+/**
+ * Digests of a file's bytes (SHA-256 by default), keyed by digest name, plus its size and the
+ * status it had while read. A file that changed while it was read (size, modification or change
+ * time differ after the last byte) is refused with FILE_CHANGED: its digest names no version of it.
+ */
+export async function digestFile(path: string, options: DigestFileOptions = {}): Promise<{ digests: Map<DigestName, Uint8Array>; size: number; snapshot: FileSnapshot }> {
   const names = options.digests ?? ['sha256'];
   // Streebog (GOST R 34.11-2012) streams through its WebAssembly module like SHA-2 through node:crypto.
   const hashes = names.map((name) => createDigest(name));
@@ -33,6 +37,7 @@ export async function digestFile(path: string, options: DigestFileOptions = {}):
   // One descriptor, checked to be a regular file: a device or a FIFO would never end or never start.
   const { handle, stats } = await openRegularFile(path);
   try {
+    const before = await snapshotOf(handle);
     const total = stats.size;
     // Small files get small buffers: verifying a thousand 10 KB files must not allocate 8 MiB each.
     const bufferSize = Math.max(64 * 1024, Math.min(chunkSize, total + 1));
@@ -60,9 +65,10 @@ export async function digestFile(path: string, options: DigestFileOptions = {}):
         options.onProgress({ done: position, total });
       }
     }
+    await assertUnchanged(handle, path, before, position);
     const digests = new Map<DigestName, Uint8Array>();
     names.forEach((name, index) => digests.set(name, (hashes[index] ?? createDigest(name)).digest()));
-    return { digests, size: position };
+    return { digests, size: position, snapshot: before };
   } catch (error) {
     throw error instanceof AppError ? error : fileError(error, path);
   } finally {

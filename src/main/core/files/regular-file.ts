@@ -78,10 +78,37 @@ export async function openRegularDescriptor(path: string): Promise<{ fd: number;
   }
 }
 
+/** What tells that a file changed: the same inode, size, modification and change times. */
+export interface FileSnapshot {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
+
+/** The snapshot of an open file's status (nanosecond times where the file system keeps them). */
+export async function snapshotOf(handle: FileHandle): Promise<FileSnapshot> {
+  const stats = await handle.stat({ bigint: true });
+  return { dev: Number(stats.dev), ino: Number(stats.ino), size: Number(stats.size), mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs };
+}
+
+/**
+ * Refuses with FILE_CHANGED when the open file's status differs from `before`: a file written
+ * to, truncated or appended while it was read would be signed over bytes it no longer holds.
+ */
+export async function assertUnchanged(handle: FileHandle, path: string, before: FileSnapshot, bytesRead?: number): Promise<void> {
+  const after = await snapshotOf(handle);
+  const changed =
+    after.dev !== before.dev || after.ino !== before.ino || after.size !== before.size || after.mtimeNs !== before.mtimeNs || after.ctimeNs !== before.ctimeNs || (bytesRead !== undefined && bytesRead !== before.size);
+  if (changed) throw new AppError('FILE_CHANGED', { path, sizeBefore: before.size, sizeAfter: after.size });
+}
+
 /** Reads a whole regular file of at most `limit` bytes through one descriptor. */
 export async function readRegularFile(path: string, limit: number): Promise<Buffer> {
   const { handle, stats } = await openRegularFile(path);
   try {
+    const before = await snapshotOf(handle);
     if (stats.size > limit) throw new AppError('FILE_TOO_LARGE', { path, size: stats.size, limit });
     // A file that grows while it is read stops at the cap, one byte past it tells it grew too far.
     let buffer = Buffer.allocUnsafe(Math.min(stats.size, limit) + 1);
@@ -95,6 +122,7 @@ export async function readRegularFile(path: string, limit: number): Promise<Buff
         buffer = Buffer.concat([buffer, Buffer.allocUnsafe(Math.min(buffer.length, limit + 1 - buffer.length))]);
       }
     }
+    await assertUnchanged(handle, path, before, length);
     return buffer.subarray(0, length);
   } catch (error) {
     throw fileError(error, path);

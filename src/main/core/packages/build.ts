@@ -4,12 +4,12 @@
  * person's signature to every document and to the manifest.
  */
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
 import { AppError } from '../../../shared/errors';
 import type { PackageDocumentEntry, PackageManifest } from '../../../shared/packages';
 import type { Signer } from '../crypto/algorithms';
 import { addCadesSigner, createCadesSignature } from '../crypto/cades';
 import { digestFile } from '../crypto/digest';
+import { openRegularFile, type FileSnapshot } from '../files/regular-file';
 import { manifestBytes, manifestName, uniqueEntryNames, writeContainer, type ContainerEntry } from './container';
 import { inspectPackage } from './inspect';
 import yauzl from 'yauzl';
@@ -54,7 +54,7 @@ export function sniffMediaType(head: Uint8Array): string {
 
 async function headOf(document: PackageDocumentInput): Promise<Uint8Array> {
   if ('bytes' in document) return document.bytes.subarray(0, 64);
-  const handle = await open(document.path, 'r');
+  const { handle } = await openRegularFile(document.path);
   try {
     const buffer = Buffer.alloc(64);
     const { bytesRead } = await handle.read(buffer, 0, 64, 0);
@@ -75,6 +75,7 @@ export async function buildPackage(request: BuildPackageRequest): Promise<BuiltP
 
   const entries: PackageDocumentEntry[] = [];
   const digests: Uint8Array[] = [];
+  const snapshots: Array<FileSnapshot | undefined> = [];
   for (const [index, document] of request.documents.entries()) {
     cancelled();
     let digest: Uint8Array;
@@ -82,10 +83,12 @@ export async function buildPackage(request: BuildPackageRequest): Promise<BuiltP
     if ('bytes' in document) {
       digest = createHash('sha256').update(document.bytes).digest();
       size = document.bytes.length;
+      snapshots.push(undefined);
     } else {
       const result = await digestFile(document.path, request.signal ? { signal: request.signal } : {});
       digest = result.digests.get('sha256') as Uint8Array;
       size = result.size;
+      snapshots.push(result.snapshot);
     }
     digests.push(digest);
     entries.push({ role: document.role, fileName: names[index] as string, size, sha256: Buffer.from(digest).toString('hex'), mediaType: document.mediaType ?? sniffMediaType(await headOf(document)) });
@@ -118,7 +121,8 @@ export async function buildPackage(request: BuildPackageRequest): Promise<BuiltP
     cancelled();
     const signature = await createCadesSignature({ signer: request.signer, contentDigest: digests[index] as Uint8Array, signingTime: now });
     const name = names[index] as string;
-    container.push('bytes' in document ? { name, bytes: document.bytes } : { name, path: document.path }, { name: `${name}.sig`, bytes: signature });
+    const snapshot = snapshots[index];
+    container.push('bytes' in document ? { name, bytes: document.bytes } : { name, path: document.path, ...(snapshot ? { snapshot } : {}) }, { name: `${name}.sig`, bytes: signature });
     request.onProgress?.({ stage: 'sign', done: index + 1, total });
   }
   const manifestSignature = await createCadesSignature({ signer: request.signer, contentDigest: createHash('sha256').update(manifestContent).digest(), signingTime: now });

@@ -6,12 +6,12 @@
  * Names keep their Cyrillic letters (UTF-8 flag, APPNOTE 6.3 §4.4.4 bit 11): people recognise their
  * documents, and the EPGU accepts UTF-8 names; characters Windows forbids are replaced.
  */
-import { createReadStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import yazl from 'yazl';
 import type { PackageManifest } from '../../../shared/packages';
 import { temporaryNameFor } from '../files/atomic-write';
+import { assertUnchanged, openRegularFile, snapshotOf, type FileSnapshot } from '../files/regular-file';
 
 export const manifestName = 'manifest.json';
 /** A single upload to the cabinet is at most this size (EPGU); larger packages go in chunks. */
@@ -82,8 +82,11 @@ export function manifestBytes(manifest: PackageManifest): Buffer {
   return Buffer.from(`${JSON.stringify(ordered, null, 2)}\n`, 'utf8');
 }
 
-/** One entry of the ZIP: bytes in memory or a file on disk. */
-export type ContainerEntry = { name: string; bytes: Uint8Array } | { name: string; path: string };
+/**
+ * One entry of the ZIP: bytes in memory or a file on disk. A file hashed and signed before comes
+ * with the snapshot taken while it was hashed: its bytes are copied only if it is still that file.
+ */
+export type ContainerEntry = { name: string; bytes: Uint8Array } | { name: string; path: string; snapshot?: FileSnapshot };
 
 /** Writes the entries, in order, as a ZIP at `target` (temporary name, fsync, rename). */
 export async function writeContainer(target: string, entries: readonly ContainerEntry[], createdAt: Date): Promise<number> {
@@ -91,13 +94,39 @@ export async function writeContainer(target: string, entries: readonly Container
   // DOS time has two-second steps; whole seconds keep repeated builds identical.
   const mtime = new Date(Math.floor(createdAt.getTime() / 2000) * 2000);
   const options = { mtime, mode: 0o100644, compress: true, compressionLevel: 6, forceZip64Format: false };
+  // Each document is opened once (a regular file, regular-file.ts) and compared with its snapshot
+  // before the first byte is copied and again before the package is renamed into place: a
+  // document changed since it was signed leaves no package behind (FILE_CHANGED).
+  const sources: Array<{ handle: FileHandle; path: string; snapshot: FileSnapshot }> = [];
+  const closeSources = async (): Promise<void> => {
+    await Promise.all(sources.map((source) => source.handle.close().catch(() => undefined)));
+  };
+  try {
+    for (const entry of entries) {
+      if ('bytes' in entry) continue;
+      const { handle } = await openRegularFile(entry.path);
+      const snapshot = entry.snapshot ?? (await snapshotOf(handle));
+      sources.push({ handle, path: entry.path, snapshot });
+      await assertUnchanged(handle, entry.path, snapshot);
+    }
+  } catch (error) {
+    await closeSources();
+    throw error;
+  }
+  let next = 0;
   for (const entry of entries) {
     if ('bytes' in entry) zip.addBuffer(Buffer.from(entry.bytes), entry.name, options);
-    else zip.addReadStream(createReadStream(entry.path), entry.name, options);
+    else zip.addReadStream((sources[next++] as { handle: FileHandle }).handle.createReadStream({ start: 0, autoClose: false }), entry.name, options);
   }
   zip.end();
   const temporary = temporaryNameFor(target);
-  const handle = await open(temporary, 'wx', 0o644);
+  let handle: FileHandle;
+  try {
+    handle = await open(temporary, 'wx', 0o644);
+  } catch (error) {
+    await closeSources();
+    throw error;
+  }
   try {
     let size = 0;
     for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) {
@@ -106,11 +135,14 @@ export async function writeContainer(target: string, entries: readonly Container
     }
     await handle.sync();
     await handle.close();
+    for (const source of sources) await assertUnchanged(source.handle, source.path, source.snapshot);
     await rename(temporary, target);
     return size;
   } catch (error) {
     await handle.close().catch(() => undefined);
     await rm(temporary, { force: true });
     throw error;
+  } finally {
+    await closeSources();
   }
 }
