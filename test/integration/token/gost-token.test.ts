@@ -2,8 +2,8 @@
  * GOST R 34.10-2012 on a token: SoftHSM built with GOST (test/fixtures/softhsm-gost.ts), a key pair
  * generated on the token and a certificate for it issued by OpenSSL's gost engine. NedraDesk lists
  * the key and certificate, signs through its token service (Streebog-256 in software, raw
- * CKM_GOSTR3410 chosen from the token's mechanism list), and the value verifies with NedraDesk's
- * gost3410 module and with `openssl dgst -engine gost -verify`.
+ * CKM_GOSTR3410 chosen from the token's mechanism list) in this process and in the supervised token
+ * process, and the value verifies with NedraDesk's gost3410 module and with `openssl dgst -engine gost -verify`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { Pkcs11Library } from '../../../src/main/token/pkcs11-library';
 import { CKK_GOSTR3410, CKM_GOSTR3410 } from '../../../src/main/token/pkcs11-gost';
 import { LocalTokenService } from '../../../src/main/token/token-service';
 import { cryptoProAOid, GostTokenFactory, runOpensslGost, type GostToken } from '../../fixtures/softhsm-gost';
+import { sourceTokenSupervisor } from '../../support/token-process';
 
 const pin = (text: string): Uint8Array => new Uint8Array(Buffer.from(text));
 const userPin = '246810';
@@ -170,6 +171,26 @@ describe('GOST R 34.10-2012 on a SoftHSM token', () => {
     tampered[0] = (tampered[0] ?? 0) ^ 1;
     expect(opensslVerifies(token.publicKeyPem, signature, tampered, 'tampered')).toBe(false);
     expect(gostVerify(tokenKey, tampered, signature)).toBe(false);
+  });
+
+  it('signs in GOST from the supervised token process as well (the app\'s path)', async () => {
+    // The token process inherits OPENSSL_ENGINES from this process (set in beforeAll).
+    const supervisor = sourceTokenSupervisor(factory.base.confPath, factory.module);
+    try {
+      const signer = await supervisor.openSigner({ certificate: 'id:6f01', token: 'ГОСТ токен', pin: pin(userPin) });
+      const data = new Uint8Array(Buffer.from('Уведомление о начале работ, подписано из процесса токена\n'));
+      let signature: Uint8Array;
+      try {
+        expect(signer.algorithm.id).toBe('gost2012-256');
+        signature = await signer.sign(data);
+      } finally {
+        await signer.close();
+      }
+      expect(gostVerify(gostPublicKeyFromXY(cryptoProAOid, token.publicValue), data, signature)).toBe(true);
+      expect(opensslVerifies(token.publicKeyPem, signature, data, 'supervised')).toBe(true);
+    } finally {
+      await supervisor.close();
+    }
   });
 
   it('refuses a wrong PIN with PIN_INCORRECT', async () => {
