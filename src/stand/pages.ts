@@ -4,6 +4,8 @@
  * (CSP3 §6.3.1), and the last one goes to the app's loopback redirect URI (RFC 8252 §7.3):
  * loopback addresses on any port are allowed as form targets, nothing else.
  */
+import type { DemoPerson } from './demo-people';
+
 const escape = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 function page(title: string, body: string): string {
@@ -59,4 +61,23 @@ export function messagePage(title: string, text: string): string {
 /** Shown in the browser after a successful login, on the app's loopback page. */
 export function doneHtml(): string {
   return page('Вход выполнен', '<h1>Вход выполнен</h1><p>Вернитесь в NedraDesk — окно можно закрыть.</p>');
+}
+
+/**
+ * The stand's start page (`/`): what it is, how to get a demo token, and the demo people to log in
+ * as — the same list as the README's and `npm run stand -- --help`'s (demo-people.ts), from the
+ * stand's seed data. Only training data: demo people and the demo password, no codes, no keys.
+ */
+export function startPage(people: readonly DemoPerson[], password: string): string {
+  const rows = people
+    .map((person) => `<tr><td>${escape(person.name)}<br><span class="hint">--person ${escape(person.oid)}</span></td><td>${escape(person.phone)}<br>${escape(person.snils)}<br>${escape(person.email)}</td><td>${person.memberships.map((item) => escape(item)).join('<br>')}</td></tr>`)
+    .join('\n');
+  return page(
+    'Учебный стенд',
+    `<h1>Учебный стенд NedraDesk</h1><p>Личный кабинет и вход для практики: данные здесь учебные, настоящих заявлений стенд не принимает.</p>
+<p class="hint">Учебный токен: <code>npm run stand -- demo-token --person OID</code> (PIN-код 123456), затем <code>npm start</code> и «Вход по подписи». Вход по паролю: телефон, почта или СНИЛС и пароль <b>${escape(password)}</b>; код из СМС стенд печатает в своём окне.</p>
+<table><thead><tr><th>Демо-пользователь</th><th>Телефон, СНИЛС, почта</th><th>Организация — роль</th></tr></thead><tbody>
+${rows}
+</tbody></table>`,
+  ).replace('main{max-width:420px;', 'main{max-width:960px;').replace('</style>', 'table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid #dde3ea}</style>');
 }

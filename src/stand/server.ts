@@ -8,7 +8,9 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { makePrivateFolderSync, tightenPrivateTree } from '../main/core/files/private-files';
 import { registerCabinet, type CabinetOptions } from './cabinet';
-import { openStandDatabase, type StandDatabase } from './database';
+import { demoPassword, openStandDatabase, type StandDatabase } from './database';
+import { demoPeople } from './demo-people';
+import { startPage } from './pages';
 import { registerIdentity, StandError } from './identity';
 import { ensureTrainingCa } from './training-ca';
 
@@ -104,6 +106,8 @@ export async function startStand(options: StandOptions): Promise<RunningStand> {
     return reply.type('application/yaml; charset=utf-8').send(readFileSync(file));
   });
   app.get('/health', async () => ({ status: 'ok', time: now().toISOString() }));
+  // The start page: what the stand is and the demo people (seed data), for whoever opens its address.
+  app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(startPage(demoPeople(), demoPassword)));
   app.get('/training/ca.pem', async (_request, reply) => reply.type('application/x-pem-file').send(readFileSync(trainingCa.certificatePath)));
   await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.server.address();
