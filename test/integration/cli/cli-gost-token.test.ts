@@ -61,5 +61,6 @@ describe('nedradesk sign on a GOST token', () => {
     const tampered = path.join(factory.rootDir, 'tampered.xml');
     writeFileSync(tampered, '<?xml version="1.0" encoding="UTF-8"?><report>добыча, IV квартал</report>\n');
     expect(opensslCmsVerify(`${file}.sig`, tampered).status).not.toBe(0);
-  });
+    // Two CLI starts and four OpenSSL runs: a bound for a busy 2-core machine, not a wait.
+  }, 120_000);
 });
