@@ -378,9 +378,14 @@ export interface ApiEvents {
   'outbox:changed': { items: OutboxItem[] };
   /** An order's status changed in the cabinet (status sync). */
   'package:status': { orderId: string; title: string; status: PackageStatus };
+  /**
+   * The app's embedded training stand «sent» a one-time code (it sends no SMS): the login page shows
+   * it. Only the embedded stand, in-process; a stand reached over the network never tells its codes.
+   */
+  'cabinet:training-sms': { phone: string; code: string };
 }
 export type ApiEventName = keyof ApiEvents;
-export const apiEventNames: ApiEventName[] = ['progress', 'tokens:changed', 'outbox:changed', 'package:status'];
+export const apiEventNames: ApiEventName[] = ['progress', 'tokens:changed', 'outbox:changed', 'package:status', 'cabinet:training-sms'];
 
 /** Implementation of the contract on the main side: one async handler per call. */
 export type ApiHandlers = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutput<M>> };

@@ -32,6 +32,12 @@ export interface IdentityOptions {
   publicOrigins: readonly string[];
   trustAnchors: readonly Uint8Array[];
   log: (line: string) => void;
+  /**
+   * Receives each one-time code in-process, as the stand «sends» it: the app's embedded stand hands
+   * it to main, whose login page shows it to the user at this computer. Never an HTTP route (that is
+   * /training/sms, test mode only).
+   */
+  onSms?: (sms: { phone: string; code: string }) => void;
   now: () => Date;
 }
 
@@ -190,6 +196,7 @@ export function registerIdentity(app: FastifyInstance, database: StandDatabase, 
     smsForTraining.set(login.trim().toLowerCase(), code);
     // The training stand sends no SMS: the code goes to its log, as the practice guide says.
     options.log(`СМС на ${maskedPhone(person.phone)}: код входа ${code} (учебный стенд)`);
+    options.onSms?.({ phone: maskedPhone(person.phone), code });
     return reply.type('text/html').send(codePage(attempt, maskedPhone(person.phone)));
   });
 

@@ -30,6 +30,8 @@ export interface StandOptions {
   /** Origins the stand is also reached at (a proxy in front of it): a login statement may name them as well as the stand's own. */
   publicOrigins?: readonly string[];
   log?: (line: string) => void;
+  /** Each one-time code, in-process (identity.ts `onSms`): the app's embedded stand shows it on the login page. */
+  onSms?: (sms: { phone: string; code: string }) => void;
   now?: () => Date;
 }
 
@@ -85,6 +87,7 @@ export async function startStand(options: StandOptions): Promise<RunningStand> {
     testMode: options.testMode === true,
     trustAnchors,
     log,
+    ...(options.onSms ? { onSms: options.onSms } : {}),
     now,
   });
   const cabinet = registerCabinet(app, database, {

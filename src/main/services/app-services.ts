@@ -171,7 +171,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     // The outbox's queue is the `outbox` table; an `outbox.json` of an earlier version is imported once.
     outboxStorage: sqliteOutboxStorage(store, { legacyFile: path.join(dataDir, 'outbox.json') }),
     // «Учебный стенд»: started inside the app on demand, with its own database in the data folder.
-    startStand: async () => startStand({ dataDir: path.join(dataDir, 'stand'), trustAnchors: await trustAnchors(), log: () => undefined, ...stand }),
+    // It sends no SMS: each one-time code goes to this app's own login page (an event to its window),
+    // never to its log and never over HTTP.
+    startStand: async () => startStand({ dataDir: path.join(dataDir, 'stand'), trustAnchors: await trustAnchors(), log: () => undefined, onSms: (sms) => emit('cabinet:training-sms', sms), ...stand }),
     ...options.cabinet,
     onOutboxChange: (items) => emit('outbox:changed', { items }),
     onStatus,

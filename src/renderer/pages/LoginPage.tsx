@@ -9,7 +9,7 @@ import type { CabinetState } from '../../shared/api';
 import { roles } from '../../shared/cabinet';
 import { isAllowedCabinetAddress } from '../../shared/cabinet-address';
 import { errorMessage, type ErrorData } from '../../shared/errors';
-import { callApi } from '../api/client';
+import { callApi, onApiEvent } from '../api/client';
 import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { SignerPicker, withPinAdvice, type SignerChoice } from '../components/SignerPicker';
 import { formatDate } from '../format';
@@ -86,9 +86,13 @@ function PasswordLogin({ onDone }: { onDone: (state: CabinetState) => void }) {
   const [waiting, setWaiting] = useState(false);
   const [address, setAddress] = useState<string | undefined>();
   const [error, setError] = useState<ErrorData | undefined>();
+  // The app's own training stand sends no SMS: main hands each code to this page (none from a real cabinet).
+  const [trainingSms, setTrainingSms] = useState<{ phone: string; code: string } | undefined>();
+  useEffect(() => onApiEvent('cabinet:training-sms', (sms) => setTrainingSms(sms)), []);
   const generation = useRef(0);
   const start = async (): Promise<void> => {
     setError(undefined);
+    setTrainingSms(undefined);
     const started = await callApi('cabinet:login-password-start', {});
     if (!started.ok) return setError(started.error);
     // Only an https page (or the training stand on this computer) is ever opened from here.
@@ -118,6 +122,18 @@ function PasswordLogin({ onDone }: { onDone: (state: CabinetState) => void }) {
             </span>
           }
           action={<Button onClick={() => { generation.current += 1; setWaiting(false); }}>{tr('Отменить', 'Cancel')}</Button>}
+        />
+      )}
+      {waiting && trainingSms !== undefined && (
+        <Alert
+          type="success"
+          showIcon
+          role="status"
+          title={
+            <span>
+              {tr('Учебный стенд: код из СМС', 'Training stand: SMS code')} {tr(`на ${trainingSms.phone}`, `to ${trainingSms.phone}`)} — <Typography.Text strong copyable>{trainingSms.code}</Typography.Text>
+            </span>
+          }
         />
       )}
       {error !== undefined && <ApiErrorAlert error={error} />}
