@@ -17,7 +17,8 @@ export function buildProgram(): Command {
     .version(appVersion, '-V, --version', 'показать версию')
     .helpOption('-h, --help', 'показать справку')
     .helpCommand('help [command]', 'справка по команде')
-    .showHelpAfterError()
+    .showHelpAfterError('Справка: nedradesk --help или nedradesk <команда> --help')
+    .configureOutput({ outputError: (text, write) => write(russianUsageError(text)) })
     .exitOverride();
   registerSignatureCommands(program);
   registerPackageCommands(program);
@@ -34,6 +35,31 @@ export function buildProgram(): Command {
     throw new CommanderError(exitCodes.usage, 'commander.unknownCommand', `unknown command ${name}`);
   });
   return program;
+}
+
+/**
+ * Commander's parse errors (exit 64) in Russian, like every other message of the command line.
+ * Commander hands over only its English text, built from a fixed set of templates
+ * (commander/lib/command.js); each template is matched whole and its names kept.
+ */
+const usageTemplates: ReadonlyArray<[RegExp, (...names: string[]) => string]> = [
+  [/^error: missing required argument '(.+)'$/, (name) => `не указан обязательный аргумент «${name}»`],
+  [/^error: unknown option '(.+?)'(?:\s*\(Did you mean (.+)\?\))?$/, (flag, near) => `неизвестный параметр «${flag}»${near ? `. Возможно, имелся в виду «${near}»` : ''}`],
+  [/^error: option '(.+)' argument missing$/, (flags) => `у параметра «${flags}» не указано значение`],
+  [/^error: required option '(.+)' not specified$/, (flags) => `не указан обязательный параметр «${flags}»`],
+  [/^error: too many arguments(?: for '(.+)')?\. Expected (\d+) arguments? but got (\d+)\.$/, (command, expected, got) => `лишние аргументы${command ? ` у команды «${command}»` : ''}: ожидается ${expected}, передано ${got}`],
+  [/^error: option '(.+)' argument '(.*)' is invalid\.$/, (flags, value) => `недопустимое значение «${value}» у параметра «${flags}»`],
+  [/^error: (.+) cannot be used with (.+)$/, (first, second) => `${first} нельзя указывать вместе с ${second}`],
+];
+
+/** The Russian form of a Commander error message; an unknown one keeps its text after a Russian lead. */
+export function russianUsageError(text: string): string {
+  const line = text.trim();
+  for (const [pattern, render] of usageTemplates) {
+    const match = pattern.exec(line);
+    if (match !== null) return `Ошибка: ${render(...match.slice(1).map((group) => group ?? ''))}.\n`;
+  }
+  return line.startsWith('error: ') ? `Ошибка в параметрах команды: ${line.slice('error: '.length)}\n` : text;
 }
 
 /** After the command list in `nedradesk --help`: the training stand, where a newcomer starts. */
