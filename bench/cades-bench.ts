@@ -10,10 +10,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import pkcs11js from 'pkcs11js';
+import { writeRandomFile } from './big-file';
 import { withChain } from '../src/main/core/crypto/chain';
 import { verifyCades } from '../src/main/core/crypto/verify';
 import { signFiles, verifySignatureFile } from '../src/main/services/signatures';
@@ -88,13 +89,7 @@ async function main(): Promise<void> {
 
   // 1. One big file.
   const big = path.join(work, 'big.bin');
-  const chunk = randomFillSync(Buffer.alloc(16 * 1024 * 1024));
-  const descriptor = openSync(big, 'w');
-  for (let written = 0; written < bigMegabytes; written += 16) {
-    chunk[0] = written & 0xff;
-    writeSync(descriptor, chunk, 0, Math.min(16, bigMegabytes - written) * 1024 * 1024);
-  }
-  closeSync(descriptor);
+  writeRandomFile(big, bigMegabytes);
   spawnSync('openssl', ['dgst', '-sha256', big]); // page cache warm for everyone
   const dgst = timed('openssl', ['dgst', '-sha256', big], {});
   log(`openssl dgst -sha256, ${bigMegabytes} MiB: ${dgst.seconds.toFixed(2)} s`);

@@ -8,10 +8,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { writeRandomFile } from './big-file';
 import { buildStreebogWasm } from '../scripts/build-streebog-wasm.mjs';
 import { createStreebog } from '../src/main/core/crypto/streebog/streebog';
 import { findOpensslGost } from '../test/support/openssl-gost';
@@ -59,13 +60,7 @@ async function main(): Promise<void> {
   });
 
   const big = path.join(work, 'big.bin');
-  const chunk = randomFillSync(Buffer.alloc(16 * 1024 * 1024));
-  const descriptor = openSync(big, 'w');
-  for (let written = 0; written < bigMegabytes; written += 16) {
-    chunk[0] = written & 0xff;
-    writeSync(descriptor, chunk, 0, Math.min(16, bigMegabytes - written) * 1024 * 1024);
-  }
-  closeSync(descriptor);
+  writeRandomFile(big, bigMegabytes);
   spawnSync('cat', [big], { stdio: 'ignore' }); // page cache warm for everyone
 
   const results: Record<string, unknown> = { at: new Date().toISOString(), fileMegabytes: bigMegabytes };

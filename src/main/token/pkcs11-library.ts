@@ -19,7 +19,7 @@ import {
   CKM_GOSTR3410_512,
   CKM_GOSTR3410_WITH_GOSTR3411_12_256,
   CKM_GOSTR3410_WITH_GOSTR3411_12_512,
-} from './pkcs11-gost';
+} from '../core/crypto/pkcs11-gost';
 
 type Handle = Buffer;
 

@@ -14,7 +14,7 @@ import { gostPublicKeyFromSpki, gostPublicKeyFromXY, gostVerify, gostVerifyDiges
 import { createStreebog } from '../../../src/main/core/crypto/streebog/streebog';
 import { AppError } from '../../../src/shared/errors';
 import { Pkcs11Library } from '../../../src/main/token/pkcs11-library';
-import { CKK_GOSTR3410, CKM_GOSTR3410 } from '../../../src/main/token/pkcs11-gost';
+import { CKK_GOSTR3410, CKM_GOSTR3410 } from '../../../src/main/core/crypto/pkcs11-gost';
 import { LocalTokenService } from '../../../src/main/token/token-service';
 import { cryptoProAOid, GostTokenFactory, runOpensslGost, type GostToken } from '../../fixtures/softhsm-gost';
 import { sourceTokenSupervisor } from '../../support/token-process';

@@ -11,7 +11,7 @@ import {
   CKM_GOSTR3410_WITH_GOSTR3411,
   CKM_GOSTR3410_WITH_GOSTR3411_12_256,
   CKM_GOSTR3410_WITH_GOSTR3411_12_512,
-} from '../../../src/main/token/pkcs11-gost';
+} from '../../../src/main/core/crypto/pkcs11-gost';
 import { AppError } from '../../../src/shared/errors';
 
 const CKK_RSA = 0;

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createStreebog } from './streebog/streebog';
+import { CKM_GOSTR3410, CKM_GOSTR3410_512, CKM_GOSTR3410_WITH_GOSTR3411_12_256, CKM_GOSTR3410_WITH_GOSTR3411_12_512 } from './pkcs11-gost';
 
 /** Digest algorithms NedraDesk computes. */
 export type DigestName = 'sha256' | 'sha384' | 'streebog256' | 'streebog512';
@@ -51,12 +52,11 @@ export const pkcs11Mechanisms = {
   CKM_ECDSA_SHA256: 0x00001044,
   CKM_SHA256: 0x00000250,
   CKG_MGF1_SHA256: 0x00000002,
-  /** GOST R 34.10 over a digest computed outside the token (PKCS#11 v2.40 §2.2.9). */
-  CKM_GOSTR3410: 0x00001201,
-  /** TC26 vendor mechanisms (base 0xD4321000, TC26 PKCS#11 extensions). */
-  CKM_GOSTR3410_512: 0xd4321006,
-  CKM_GOSTR3410_WITH_GOSTR3411_12_256: 0xd4321008,
-  CKM_GOSTR3410_WITH_GOSTR3411_12_512: 0xd4321009,
+  // GOST R 34.10: defined once, with their sources, in pkcs11-gost.ts.
+  CKM_GOSTR3410,
+  CKM_GOSTR3410_512,
+  CKM_GOSTR3410_WITH_GOSTR3411_12_256,
+  CKM_GOSTR3410_WITH_GOSTR3411_12_512,
 } as const;
 
 /** Identifier of a row of the table. */
