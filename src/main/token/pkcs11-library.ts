@@ -13,12 +13,12 @@ import { digestInfo, digestOf, encodeSignatureValue } from '../core/crypto/signa
 import { certificateStatus, summarizeCertificate } from '../core/crypto/x509';
 import { ckr, ckrOf, toTokenError } from './pkcs11-errors';
 import {
-  CKK_GOSTR3410,
   CKK_GOSTR3410_512,
   CKM_GOSTR3410,
   CKM_GOSTR3410_512,
   CKM_GOSTR3410_WITH_GOSTR3411_12_256,
   CKM_GOSTR3410_WITH_GOSTR3411_12_512,
+  isGostKeyType,
 } from '../core/crypto/pkcs11-gost';
 
 type Handle = Buffer;
@@ -465,7 +465,7 @@ export class Pkcs11Library {
  */
 export function planMechanism(keyType: number, rsaPadding: 'pkcs1' | 'pss', offered: ReadonlySet<number>): MechanismPlan {
   const unsupported = (algorithmId: SignatureAlgorithmId): AppError => new AppError('MECHANISM_NOT_SUPPORTED', { algorithm: algorithmId, keyType });
-  if (keyType === CKK_GOSTR3410 || keyType === CKK_GOSTR3410_512) {
+  if (isGostKeyType(keyType)) {
     // GOST R 34.10-2012 as Рутокен and JaCarta are used: Streebog of the key's size in software,
     // then the raw mechanism (PKCS#11 v2.40 CKM_GOSTR3410 for 256-bit keys, TC26's CKM_GOSTR3410_512
     // for 512-bit ones); the hashing mechanism only where the token lists it and raw is absent.

@@ -5,6 +5,7 @@
  * are rows too (RFC 9215 §3, OIDs of the TC26 registry).
  */
 import { createHash } from 'node:crypto';
+import { gostKeyOids, gostSignatureOids } from './gost/gost-params';
 import { createStreebog } from './streebog/streebog';
 import { CKM_GOSTR3410, CKM_GOSTR3410_512, CKM_GOSTR3410_WITH_GOSTR3411_12_256, CKM_GOSTR3410_WITH_GOSTR3411_12_512 } from './pkcs11-gost';
 
@@ -132,8 +133,8 @@ export const signatureAlgorithms: Record<SignatureAlgorithmId, SignatureAlgorith
     id: 'gost2012-256',
     keyType: 'gost',
     digest: 'streebog256',
-    signatureOid: '1.2.643.7.1.1.1.1',
-    acceptedSignatureOids: ['1.2.643.7.1.1.3.2'],
+    signatureOid: gostKeyOids.gost2012_256,
+    acceptedSignatureOids: [gostSignatureOids.gost2012_256],
     // Streebog-256 for both key sizes, written out: it is not the SHA-256 DEFAULT.
     certificateHash: 'streebog256',
     displayName: 'ГОСТ Р 34.10-2012 (256 бит) с ГОСТ Р 34.11-2012',
@@ -145,8 +146,8 @@ export const signatureAlgorithms: Record<SignatureAlgorithmId, SignatureAlgorith
     id: 'gost2012-512',
     keyType: 'gost',
     digest: 'streebog512',
-    signatureOid: '1.2.643.7.1.1.1.2',
-    acceptedSignatureOids: ['1.2.643.7.1.1.3.3'],
+    signatureOid: gostKeyOids.gost2012_512,
+    acceptedSignatureOids: [gostSignatureOids.gost2012_512],
     certificateHash: 'streebog256',
     displayName: 'ГОСТ Р 34.10-2012 (512 бит) с ГОСТ Р 34.11-2012',
     valueEncoding: 'raw',
